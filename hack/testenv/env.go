@@ -263,6 +263,8 @@ func (e *Env) apiserverArgs() []string {
 		"--etcd-servers=http://127.0.0.1:" + strconv.Itoa(e.ports.etcdClient),
 		"--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1",
+		// The kubernetes Service's endpoints may not point at loopback, and nothing here needs them.
+		"--endpoint-reconciler-type=none",
 		"--secure-port=" + strconv.Itoa(e.ports.apiserver),
 		"--tls-cert-file=" + e.pki.serveCert,
 		"--tls-private-key-file=" + e.pki.serveKey,

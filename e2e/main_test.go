@@ -1,0 +1,10 @@
+package e2e
+
+import (
+	"os"
+	"testing"
+
+	"github.com/ktriage/ktriage/hack/testenv"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.RunMain(m)) }
