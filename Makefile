@@ -51,9 +51,9 @@ PODS ?= 30000
 populate:
 	$(GO) run ./bench/populate --kubeconfig .cache/testenv/kubeconfig --nodes $(NODES) --pods $(PODS)
 
-## release-check: validate .goreleaser.yaml (installs goreleaser from the Go module proxy)
+## release-check: validate .goreleaser.yaml (goreleaser from the Go module proxy; v2.15.4 is the newest that builds with Go 1.26)
 release-check:
-	$(GO) run github.com/goreleaser/goreleaser/v2@latest check
+	$(GO) run github.com/goreleaser/goreleaser/v2@v2.15.4 check
 
 clean:
 	rm -rf bin dist
