@@ -81,15 +81,8 @@ func TestKwokNodeTurnsReadyAndRenewsItsLease(t *testing.T) {
 func TestPodOnKwokNodeBecomesRunning(t *testing.T) {
 	env := testenv.Shared(t)
 	ctx := testContext(t, 60*time.Second)
-	names, err := env.CreateKwokNodes(ctx, "harness-pods", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const ns = "harness-pods"
-	if err := env.EnsureNamespace(ctx, ns); err != nil {
-		t.Fatal(err)
-	}
-	if err := env.CreatePods(ctx, testenv.PodSpec{Namespace: ns, Name: "web", Node: names[0], CPU: "250m", Memory: "256Mi"}); err != nil {
+	node, ns := kwokNodeAndNamespace(ctx, t, env, "harness-pods")
+	if err := env.CreatePods(ctx, testenv.PodSpec{Namespace: ns, Name: "web", Node: node, CPU: "250m", Memory: "256Mi"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := env.WaitForPodsRunning(ctx, ns, "app=web", 1); err != nil {
@@ -108,21 +101,14 @@ func TestPodOnKwokNodeBecomesRunning(t *testing.T) {
 func TestEvictionIsRefusedWhileThePDBIsExhausted(t *testing.T) {
 	env := testenv.Shared(t)
 	ctx := testContext(t, 90*time.Second)
-	names, err := env.CreateKwokNodes(ctx, "harness-pdb", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const ns = "harness-pdb"
-	if err := env.EnsureNamespace(ctx, ns); err != nil {
-		t.Fatal(err)
-	}
+	node, ns := kwokNodeAndNamespace(ctx, t, env, "harness-pdb")
 	owner, err := env.CreateOwner(ctx, testenv.OwnerReplicaSet, ns, "api", 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = env.CreatePods(ctx,
-		testenv.PodSpec{Namespace: ns, Name: "api-a", Node: names[0], OwnerRef: owner, CPU: "100m"},
-		testenv.PodSpec{Namespace: ns, Name: "api-b", Node: names[0], OwnerRef: owner, CPU: "100m"})
+		testenv.PodSpec{Namespace: ns, Name: "api-a", Node: node, OwnerRef: owner, CPU: "100m"},
+		testenv.PodSpec{Namespace: ns, Name: "api-b", Node: node, OwnerRef: owner, CPU: "100m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,6 +256,19 @@ func TestFixtureNodeKeepsTheStatusItWasGiven(t *testing.T) {
 	}
 }
 
+// kwokNodeAndNamespace creates a kwok node and a namespace, both named after the test's prefix.
+func kwokNodeAndNamespace(ctx context.Context, t *testing.T, env *testenv.Env, prefix string) (node, namespace string) {
+	t.Helper()
+	names, err := env.CreateKwokNodes(ctx, prefix, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.EnsureNamespace(ctx, prefix); err != nil {
+		t.Fatal(err)
+	}
+	return names[0], prefix
+}
+
 func internalIP(node *corev1.Node) string {
 	for _, a := range node.Status.Addresses {
 		if a.Type == corev1.NodeInternalIP {
@@ -278,4 +277,3 @@ func internalIP(node *corev1.Node) string {
 	}
 	return ""
 }
-
