@@ -6,7 +6,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/utils/ptr"
 
 	"github.com/ktriage/ktriage/hack/testenv"
 )
@@ -106,6 +105,5 @@ func existingOwner(ctx context.Context, client kubernetes.Interface, o ownerPlan
 	if err != nil {
 		return nil, err
 	}
-	return &metav1.OwnerReference{APIVersion: "apps/v1", Kind: o.kind, Name: o.name, UID: obj.GetUID(),
-		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}, nil
+	return testenv.ControllerRef(o.kind, obj), nil
 }

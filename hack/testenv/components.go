@@ -48,7 +48,7 @@ var workloadControllers = []string{
 }
 
 func (e *Env) startControllerManager(ctx context.Context) error {
-	kubeconfig, err := e.componentKubeconfig(userControllerManager)
+	kubeconfig, err := e.componentKubeconfig(binControllerManager, userControllerManager)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (e *Env) startControllerManager(ctx context.Context) error {
 }
 
 func (e *Env) startScheduler(ctx context.Context) error {
-	kubeconfig, err := e.componentKubeconfig(userScheduler)
+	kubeconfig, err := e.componentKubeconfig(binScheduler, userScheduler)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (e *Env) startScheduler(ctx context.Context) error {
 }
 
 func (e *Env) startKwok(ctx context.Context) error {
-	kubeconfig, err := e.componentKubeconfig(userKwok)
+	kubeconfig, err := e.componentKubeconfig(binKwok, userKwok)
 	if err != nil {
 		return err
 	}

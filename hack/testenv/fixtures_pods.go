@@ -162,10 +162,15 @@ func CreateOwner(ctx context.Context, client kubernetes.Interface, kind, namespa
 	if err != nil {
 		return nil, fmt.Errorf("create %s %s/%s: %w", kind, namespace, name, err)
 	}
+	return ControllerRef(kind, obj), nil
+}
+
+// ControllerRef is the controller reference a pod of an apps/v1 owner carries.
+func ControllerRef(kind string, owner metav1.Object) *metav1.OwnerReference {
 	return &metav1.OwnerReference{
-		APIVersion: "apps/v1", Kind: kind, Name: obj.GetName(), UID: obj.GetUID(),
+		APIVersion: "apps/v1", Kind: kind, Name: owner.GetName(), UID: owner.GetUID(),
 		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true),
-	}, nil
+	}
 }
 
 // CreatePods creates fixture pods concurrently. Pods on kwok nodes turn Running within seconds;

@@ -52,21 +52,10 @@ func (e *Env) setupClients() error {
 	return e.writeKubeconfig(e.ReadOnlyKubeconfig, ReadOnlyContext, userReadOnly)
 }
 
-// componentKubeconfig writes the kubeconfig a component runs with and returns its path.
-func (e *Env) componentKubeconfig(user string) (string, error) {
-	path := filepath.Join(e.Dir, filepath.Base(binaryOf(user))+".kubeconfig")
+// componentKubeconfig writes the kubeconfig a component runs with, as user, and returns its path.
+func (e *Env) componentKubeconfig(component, user string) (string, error) {
+	path := filepath.Join(e.Dir, component+".kubeconfig")
 	return path, e.writeKubeconfig(path, "testenv", user)
-}
-
-func binaryOf(user string) string {
-	switch user {
-	case userControllerManager:
-		return binControllerManager
-	case userScheduler:
-		return binScheduler
-	default:
-		return user
-	}
 }
 
 func (e *Env) writeKubeconfig(path, context, user string) error {

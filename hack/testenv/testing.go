@@ -27,9 +27,7 @@ func Start(t testing.TB, configure ...func(*Options)) *Env {
 	for _, c := range configure {
 		c(&opts)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	env, err := New(ctx, opts)
+	env, err := startWithTimeout(opts)
 	if err != nil {
 		t.Fatalf("testenv: cannot start the control plane: %v", err)
 	}
@@ -55,11 +53,9 @@ func Shared(t testing.TB) *Env {
 	t.Helper()
 	skipIfShort(t)
 	shared.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-		defer cancel()
 		opts := DefaultOptions()
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
-		shared.env, shared.err = New(ctx, opts)
+		shared.env, shared.err = startWithTimeout(opts)
 	})
 	if shared.err != nil {
 		t.Fatalf("testenv: cannot start the shared control plane: %v", shared.err)
@@ -80,6 +76,12 @@ func RunMain(m *testing.M) int {
 		shared.env.Stop()
 	}
 	return code
+}
+
+func startWithTimeout(opts Options) (*Env, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	return New(ctx, opts)
 }
 
 func skipIfShort(t testing.TB) {
