@@ -61,7 +61,7 @@ stages=$(cd / && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n
 } > "$bin/kwok-stages.yaml"
 
 "$bin/kube-apiserver" --version
-"$bin/etcd" --version | head -1
+"$bin/etcd" --version
 "$bin/kwok" --version 2>/dev/null || true
 echo "$want" > "$bin/.inputs"
 echo "testenv: built in $(( $(date +%s) - start ))s into $bin"
