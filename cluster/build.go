@@ -1,0 +1,173 @@
+package cluster
+
+import (
+	"sort"
+	"time"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// maxEventsPerNode bounds the events kept for one node (newest first); a crash-looping pod's BackOff
+// is one event with a count, so this is plenty for triage.
+const maxEventsPerNode = 300
+
+// publishSnapshot rebuilds what changed and hands a new snapshot to the publisher. Before the initial
+// lists are done it publishes only the connection state.
+func (w *Watcher) publishSnapshot(synced bool) {
+	now := w.opts.Now()
+	conn := w.connState(synced)
+	if !synced && w.gen > 0 && conn.Phase == w.lastConn.Phase && conn.LastError == w.lastConn.LastError {
+		return // still syncing, nothing new to say
+	}
+	w.lastConn = conn
+	w.gen++
+	snap := &Snapshot{
+		Generation: w.gen, TakenAt: now, Synced: synced,
+		Conn: conn, LeasesUnavailable: w.leasesUnavailable(),
+	}
+	if synced {
+		unscheduled := w.rebuild(now)
+		if unscheduled || w.unscheduled == nil {
+			w.unscheduled = w.podsOn("")
+		}
+		snap.Nodes = make([]*NodeView, 0, len(w.views))
+		snap.byName = make(map[string]*NodeView, len(w.views))
+		for name, v := range w.views {
+			snap.Nodes = append(snap.Nodes, v)
+			snap.byName[name] = v
+		}
+		sort.Slice(snap.Nodes, func(i, j int) bool { return snap.Nodes[i].Summary.Name < snap.Nodes[j].Summary.Name })
+		snap.Unscheduled = w.unscheduled
+	}
+	w.publish(snap)
+}
+
+func (w *Watcher) connState(synced bool) ConnState {
+	failing, lastErr, since := w.client.Health.state()
+	switch {
+	case failing:
+		return ConnState{Phase: ConnReconnecting, LastError: lastErr, Since: since}
+	case !synced:
+		return ConnState{Phase: ConnSyncing, Since: since}
+	}
+	return ConnState{Phase: ConnLive, Since: since}
+}
+
+// rebuild replaces the views of changed nodes with new ones; unchanged views are shared with the
+// previous snapshot.
+// It reports whether the unscheduled pods changed.
+func (w *Watcher) rebuild(now time.Time) (unscheduled bool) {
+	all, clock, unscheduled, dirty := w.dirty.drain()
+	if all {
+		for _, obj := range w.nodes.GetStore().List() {
+			dirty[obj.(*corev1.Node).Name] |= dirtyNode | dirtyPods | dirtyEvents | dirtyLease
+		}
+		for name := range w.views {
+			dirty[name] |= dirtyNode
+		}
+	}
+	if clock {
+		for name := range w.views {
+			dirty[name] |= 0 // present in the map: summary and pod ages re-evaluated below
+		}
+	}
+	for name, kind := range dirty {
+		obj, exists, _ := w.nodes.GetStore().GetByKey(name)
+		if !exists {
+			delete(w.views, name)
+			continue
+		}
+		w.views[name] = w.buildView(obj.(*corev1.Node), w.views[name], kind, now)
+	}
+	return unscheduled || all
+}
+
+// buildView makes a new view of node from the previous one, recomputing only what kind says changed
+// (and the time-dependent parts always).
+func (w *Watcher) buildView(node *corev1.Node, prev *NodeView, kind dirtyKind, now time.Time) *NodeView {
+	v := &NodeView{Node: node}
+	if prev != nil {
+		*v = *prev
+		v.Node = node
+	}
+	if prev == nil || kind&dirtyLease != 0 {
+		v.Lease = w.lease(node.Name)
+	}
+	if prev == nil || kind&dirtyPods != 0 {
+		v.Pods = w.podsOn(node.Name)
+		v.PodRows = make([]PodRow, len(v.Pods))
+		for i, p := range v.Pods {
+			v.PodRows[i] = podRow(p, now)
+		}
+	} else {
+		v.PodRows = reevaluateRows(prev.PodRows, now)
+	}
+	if prev == nil || kind&(dirtyPods|dirtyNode) != 0 {
+		v.Allocation = computeAllocation(node, v.Pods)
+	}
+	if prev == nil || kind&(dirtyPods|dirtyEvents) != 0 {
+		v.Events = w.eventsFor(node.Name, v.Pods)
+		v.EventRows = make([]EventRow, len(v.Events))
+		for i, e := range v.Events {
+			v.EventRows[i] = eventRow(e)
+		}
+	}
+	v.Summary = summariseNode(node, v.Lease, v.PodRows, now)
+	return v
+}
+
+// reevaluateRows refreshes the time-dependent Broken flag; rows are shared otherwise.
+func reevaluateRows(rows []PodRow, now time.Time) []PodRow {
+	out := make([]PodRow, len(rows))
+	for i, r := range rows {
+		r.Broken = r.isBroken(now)
+		out[i] = r
+	}
+	return out
+}
+
+func (w *Watcher) lease(node string) *coordinationv1.Lease {
+	obj, exists, _ := w.leases.GetStore().GetByKey(NodeLeaseNamespace + "/" + node)
+	if !exists {
+		return nil
+	}
+	return obj.(*coordinationv1.Lease)
+}
+
+func (w *Watcher) podsOn(node string) []*corev1.Pod {
+	objs, _ := w.pods.GetIndexer().ByIndex(podsByNode, node)
+	pods := make([]*corev1.Pod, len(objs))
+	for i, o := range objs {
+		pods[i] = o.(*corev1.Pod)
+	}
+	sort.Slice(pods, func(i, j int) bool {
+		if pods[i].Namespace != pods[j].Namespace {
+			return pods[i].Namespace < pods[j].Namespace
+		}
+		return pods[i].Name < pods[j].Name
+	})
+	return pods
+}
+
+// eventsFor gathers the node's own events and those of its pods, newest first.
+func (w *Watcher) eventsFor(node string, pods []*corev1.Pod) []*corev1.Event {
+	var events []*corev1.Event
+	collect := func(key string) {
+		for _, inf := range w.events {
+			objs, _ := inf.GetIndexer().ByIndex(eventsBySubject, key)
+			for _, o := range objs {
+				events = append(events, o.(*corev1.Event))
+			}
+		}
+	}
+	collect(subjectKey("Node", "", node))
+	for _, p := range pods {
+		collect(subjectKey("Pod", p.Namespace, p.Name))
+	}
+	sortEventsNewestFirst(events)
+	if len(events) > maxEventsPerNode {
+		events = events[:maxEventsPerNode]
+	}
+	return events
+}

@@ -1,0 +1,136 @@
+package cluster
+
+import (
+	"sync"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/tools/cache"
+)
+
+// dirtyKind says what changed about a node, so a rebuild redoes only that part: a Lease renewal (the
+// most frequent change by far) recomputes the summary but not the pod rows or the event list.
+type dirtyKind uint8
+
+const (
+	dirtyNode dirtyKind = 1 << iota
+	dirtyLease
+	dirtyPods
+	dirtyEvents
+)
+
+// dirtySet collects changes between two rebuilds. Informer handlers write it; the pump drains it.
+type dirtySet struct {
+	mu          sync.Mutex
+	all         bool
+	clock       bool
+	unscheduled bool
+	nodes       map[string]dirtyKind
+}
+
+func newDirtySet() *dirtySet { return &dirtySet{nodes: map[string]dirtyKind{}} }
+
+func (d *dirtySet) mark(node string, kind dirtyKind) {
+	d.mu.Lock()
+	d.nodes[node] |= kind
+	d.mu.Unlock()
+}
+
+func (d *dirtySet) markUnscheduled() {
+	d.mu.Lock()
+	d.unscheduled = true
+	d.mu.Unlock()
+}
+
+func (d *dirtySet) markAll() {
+	d.mu.Lock()
+	d.all = true
+	d.mu.Unlock()
+}
+
+func (d *dirtySet) markClock() {
+	d.mu.Lock()
+	d.clock = true
+	d.mu.Unlock()
+}
+
+// drain returns the collected changes and starts a new collection.
+func (d *dirtySet) drain() (all, clock, unscheduled bool, nodes map[string]dirtyKind) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	all, clock, unscheduled, nodes = d.all, d.clock, d.unscheduled, d.nodes
+	d.all, d.clock, d.unscheduled, d.nodes = false, false, false, map[string]dirtyKind{}
+	return all, clock, unscheduled, nodes
+}
+
+// addHandlers wires the informers to the dirty set. Handlers never build anything: they note which
+// node changed and wake the pump.
+func (w *Watcher) addHandlers() {
+	on := func(f func(obj any)) cache.ResourceEventHandlerFuncs {
+		return cache.ResourceEventHandlerFuncs{
+			AddFunc: func(obj any) { f(obj); w.wake() },
+			UpdateFunc: func(oldObj, newObj any) {
+				f(oldObj)
+				f(newObj)
+				w.wake()
+			},
+			DeleteFunc: func(obj any) {
+				if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+					obj = tomb.Obj
+				}
+				f(obj)
+				w.wake()
+			},
+		}
+	}
+	mustHandle(w.nodes, on(func(obj any) {
+		if n, ok := obj.(*corev1.Node); ok {
+			w.dirty.mark(n.Name, dirtyNode)
+		}
+	}))
+	mustHandle(w.leases, on(func(obj any) {
+		if l, ok := obj.(*coordinationv1.Lease); ok {
+			w.dirty.mark(l.Name, dirtyLease)
+		}
+	}))
+	mustHandle(w.pods, on(func(obj any) {
+		if p, ok := obj.(*corev1.Pod); ok {
+			if p.Spec.NodeName == "" {
+				w.dirty.markUnscheduled()
+			} else {
+				w.dirty.mark(p.Spec.NodeName, dirtyPods)
+			}
+		}
+	}))
+	for _, inf := range w.events {
+		mustHandle(inf, on(w.markEventSubject))
+	}
+}
+
+// markEventSubject marks the node an event is about: the node itself, or the node its pod runs on.
+func (w *Watcher) markEventSubject(obj any) {
+	e, ok := obj.(*corev1.Event)
+	if !ok {
+		return
+	}
+	switch e.InvolvedObject.Kind {
+	case "Node":
+		w.dirty.mark(e.InvolvedObject.Name, dirtyEvents)
+	case "Pod":
+		item, exists, _ := w.pods.GetStore().GetByKey(e.InvolvedObject.Namespace + "/" + e.InvolvedObject.Name)
+		if !exists {
+			return
+		}
+		if p := item.(*corev1.Pod); p.Spec.NodeName != "" {
+			w.dirty.mark(p.Spec.NodeName, dirtyEvents)
+		} else {
+			w.dirty.markUnscheduled()
+		}
+	}
+}
+
+func mustHandle(inf cache.SharedIndexInformer, h cache.ResourceEventHandler) {
+	if _, err := inf.AddEventHandler(h); err != nil {
+		panic("add event handler: " + err.Error()) // only fails after the informer stopped
+	}
+}

@@ -1,0 +1,85 @@
+package cluster
+
+import (
+	"sort"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// EventRow is one line of the node's Events tab.
+type EventRow struct {
+	Type, Reason, Message string
+	// Object names what the event is about: "node" or "pod <namespace>/<name>".
+	Object string
+	// Count is how many times the event happened (at least 1).
+	Count               int32
+	FirstSeen, LastSeen time.Time
+	// Source is the reporting component and host, such as "kubelet, worker-06".
+	Source string
+}
+
+// Warning reports whether the event is of type Warning.
+func (e EventRow) Warning() bool { return e.Type == corev1.EventTypeWarning }
+
+// eventLastSeen is when the event last happened, whichever API generation recorded it: the series, the
+// legacy lastTimestamp, or the eventTime of events written through events.k8s.io.
+func eventLastSeen(e *corev1.Event) time.Time {
+	switch {
+	case e.Series != nil && !e.Series.LastObservedTime.IsZero():
+		return e.Series.LastObservedTime.Time
+	case !e.LastTimestamp.IsZero():
+		return e.LastTimestamp.Time
+	case !e.EventTime.IsZero():
+		return e.EventTime.Time
+	}
+	return e.CreationTimestamp.Time
+}
+
+func eventRow(e *corev1.Event) EventRow {
+	r := EventRow{
+		Type: e.Type, Reason: e.Reason, Message: e.Message,
+		Count: e.Count, FirstSeen: e.FirstTimestamp.Time, LastSeen: eventLastSeen(e),
+	}
+	if e.Series != nil && e.Series.Count > r.Count {
+		r.Count = e.Series.Count
+	}
+	if r.Count < 1 {
+		r.Count = 1
+	}
+	if r.FirstSeen.IsZero() {
+		r.FirstSeen = r.LastSeen
+	}
+	if e.InvolvedObject.Kind == "Pod" {
+		r.Object = "pod " + e.InvolvedObject.Namespace + "/" + e.InvolvedObject.Name
+	} else {
+		r.Object = "node"
+	}
+	component, host := e.Source.Component, e.Source.Host
+	if component == "" {
+		component = e.ReportingController
+	}
+	if host == "" {
+		host = e.ReportingInstance
+	}
+	r.Source = component
+	if host != "" && host != component {
+		if r.Source != "" {
+			r.Source += ", "
+		}
+		r.Source += host
+	}
+	return r
+}
+
+// sortEventsNewestFirst orders events by last-seen time, newest first, with a stable tie-break so the
+// table does not jitter.
+func sortEventsNewestFirst(events []*corev1.Event) {
+	sort.Slice(events, func(i, j int) bool {
+		ti, tj := eventLastSeen(events[i]), eventLastSeen(events[j])
+		if !ti.Equal(tj) {
+			return ti.After(tj)
+		}
+		return events[i].Name < events[j].Name
+	})
+}

@@ -1,0 +1,222 @@
+package cluster
+
+import (
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	resourcehelper "k8s.io/component-helpers/resource"
+)
+
+// PodRow is one line of the node's Pods tab.
+type PodRow struct {
+	Namespace, Name string
+	// ReadyContainers of TotalContainers are ready ("1/2").
+	ReadyContainers, TotalContainers int
+	// Status is what kubectl get pods prints: Running, ContainerCreating, CrashLoopBackOff, OOMKilled,
+	// Evicted, Terminating, Init:1/2, …
+	Status   string
+	Restarts int32
+	// Message is the longest explanation available (an eviction message, a waiting container's message).
+	Message                string
+	CPURequest, MemRequest resource.Quantity
+	CPULimit, MemLimit     resource.Quantity
+	Created                time.Time
+	IP                     string
+	OwnerKind, OwnerName   string
+	// DeletionTime is set while the pod is terminating.
+	DeletionTime time.Time
+	// GracePeriod is the deletion grace period of a terminating pod.
+	GracePeriod time.Duration
+	// Terminated pods (Succeeded or Failed) no longer count against the node's resources.
+	Terminated bool
+	// Broken marks a pod a person should look at: failing, stuck creating, or stuck terminating.
+	Broken bool
+	// Mirror pods are the API's copies of static pods; they cannot be evicted.
+	Mirror bool
+}
+
+// stuckAfter is how long a pod may sit in ContainerCreating or Pending on a node before it counts as broken.
+const stuckAfter = 2 * time.Minute
+
+// stuckTerminatingAfter is how far past its grace period a deletion may run before it counts as stuck
+// (the stuck-terminating rule of scenarios.md).
+const stuckTerminatingAfter = 5 * time.Minute
+
+// failedStatuses are container or pod states that are broken whatever their age.
+var failedStatuses = map[string]bool{
+	"CrashLoopBackOff": true, "Error": true, "ImagePullBackOff": true, "ErrImagePull": true,
+	"InvalidImageName": true, "CreateContainerConfigError": true, "CreateContainerError": true,
+	"RunContainerError": true, "OOMKilled": true, "Evicted": true, "ContainerStatusUnknown": true,
+	"Unknown": true, "Failed": true, "StartError": true, "PreStopHookError": true, "PostStartHookError": true,
+}
+
+// pendingStatuses are normal for a young pod and broken for an old one.
+var pendingStatuses = map[string]bool{
+	"ContainerCreating": true, "PodInitializing": true, "Pending": true,
+}
+
+// podRow derives the row for one pod at now.
+func podRow(pod *corev1.Pod, now time.Time) PodRow {
+	status, restarts, ready := podStatus(pod)
+	req := resourcehelper.PodRequests(pod, resourcehelper.PodResourcesOptions{UseStatusResources: true})
+	lim := resourcehelper.PodLimits(pod, resourcehelper.PodResourcesOptions{UseStatusResources: true})
+	r := PodRow{
+		Namespace: pod.Namespace, Name: pod.Name,
+		ReadyContainers: ready, TotalContainers: len(pod.Spec.Containers),
+		Status: status, Restarts: restarts, Message: podMessage(pod),
+		CPURequest: req[corev1.ResourceCPU], MemRequest: req[corev1.ResourceMemory],
+		CPULimit: lim[corev1.ResourceCPU], MemLimit: lim[corev1.ResourceMemory],
+		Created: pod.CreationTimestamp.Time, IP: pod.Status.PodIP,
+		Terminated: podTerminated(pod),
+		Mirror:     pod.Annotations[corev1.MirrorPodAnnotationKey] != "",
+	}
+	if ref := controllerOf(pod); ref != nil {
+		r.OwnerKind, r.OwnerName = ref.Kind, ref.Name
+	}
+	if pod.DeletionTimestamp != nil {
+		r.DeletionTime = pod.DeletionTimestamp.Time
+		if pod.DeletionGracePeriodSeconds != nil {
+			r.GracePeriod = time.Duration(*pod.DeletionGracePeriodSeconds) * time.Second
+		}
+	}
+	r.Broken = r.isBroken(now)
+	return r
+}
+
+func (r PodRow) isBroken(now time.Time) bool {
+	switch {
+	case !r.DeletionTime.IsZero():
+		return r.StuckTerminating(now)
+	case failedStatuses[r.Status] || len(r.Status) > 5 && r.Status[:5] == "Init:" && failedStatuses[r.Status[5:]]:
+		return true
+	case pendingStatuses[r.Status]:
+		return now.Sub(r.Created) > stuckAfter
+	case r.Status == "Running" && r.ReadyContainers < r.TotalContainers && r.Restarts > 0:
+		return true
+	}
+	return false
+}
+
+// StuckTerminating reports whether the pod has been terminating for longer than its grace period plus
+// five minutes at now.
+func (r PodRow) StuckTerminating(now time.Time) bool {
+	return !r.DeletionTime.IsZero() && now.Sub(r.DeletionTime) > stuckTerminatingAfter
+}
+
+// podTerminated reports whether the pod has finished for good; kubectl describe node and the scheduler
+// leave such pods out of the node's allocations.
+func podTerminated(pod *corev1.Pod) bool {
+	return pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
+}
+
+func controllerOf(pod *corev1.Pod) *struct{ Kind, Name string } {
+	for _, ref := range pod.OwnerReferences {
+		if ref.Controller != nil && *ref.Controller {
+			return &struct{ Kind, Name string }{ref.Kind, ref.Name}
+		}
+	}
+	return nil
+}
+
+// podStatus follows kubectl's printPod: the pod's reason, then the first failing init container, then
+// the last container with a waiting or terminated reason; Terminating wins for pods being deleted.
+func podStatus(pod *corev1.Pod) (status string, restarts int32, ready int) {
+	status = string(pod.Status.Phase)
+	if pod.Status.Reason != "" {
+		status = pod.Status.Reason
+	}
+	initializing := false
+	for i, c := range pod.Status.InitContainerStatuses {
+		restarts += c.RestartCount
+		sidecar := i < len(pod.Spec.InitContainers) && pod.Spec.InitContainers[i].RestartPolicy != nil &&
+			*pod.Spec.InitContainers[i].RestartPolicy == corev1.ContainerRestartPolicyAlways
+		switch {
+		case c.State.Terminated != nil && c.State.Terminated.ExitCode == 0:
+			continue
+		case sidecar && c.Started != nil && *c.Started:
+			continue
+		case c.State.Terminated != nil:
+			status = "Init:" + terminatedReason(c.State.Terminated)
+		case c.State.Waiting != nil && c.State.Waiting.Reason != "" && c.State.Waiting.Reason != "PodInitializing":
+			status = "Init:" + c.State.Waiting.Reason
+		default:
+			status = fmt.Sprintf("Init:%d/%d", i, len(pod.Spec.InitContainers))
+		}
+		initializing = true
+		break
+	}
+	if !initializing {
+		hasRunning := false
+		for i := len(pod.Status.ContainerStatuses) - 1; i >= 0; i-- {
+			c := pod.Status.ContainerStatuses[i]
+			restarts += c.RestartCount
+			switch {
+			case c.State.Waiting != nil && c.State.Waiting.Reason != "":
+				status = c.State.Waiting.Reason
+			case c.State.Terminated != nil:
+				status = terminatedReason(c.State.Terminated)
+			case c.Ready && c.State.Running != nil:
+				hasRunning = true
+				ready++
+			}
+		}
+		if status == "Completed" && hasRunning {
+			status = "NotReady"
+			if podReady(pod) {
+				status = "Running"
+			}
+		}
+	}
+	if pod.DeletionTimestamp != nil {
+		if pod.Status.Reason == "NodeLost" {
+			status = "Unknown"
+		} else {
+			status = "Terminating"
+		}
+	}
+	return status, restarts, ready
+}
+
+func terminatedReason(t *corev1.ContainerStateTerminated) string {
+	switch {
+	case t.Reason != "":
+		return t.Reason
+	case t.Signal != 0:
+		return fmt.Sprintf("Signal:%d", t.Signal)
+	default:
+		return fmt.Sprintf("ExitCode:%d", t.ExitCode)
+	}
+}
+
+func podReady(pod *corev1.Pod) bool {
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// podMessage is the most useful explanation the pod carries: its own message (evictions), else the first
+// waiting or terminated container message.
+func podMessage(pod *corev1.Pod) string {
+	if pod.Status.Message != "" {
+		return pod.Status.Message
+	}
+	for _, list := range [][]corev1.ContainerStatus{pod.Status.InitContainerStatuses, pod.Status.ContainerStatuses} {
+		for _, c := range list {
+			if c.State.Waiting != nil && c.State.Waiting.Message != "" {
+				return c.State.Waiting.Message
+			}
+			if c.State.Terminated != nil && c.State.Terminated.Message != "" {
+				return c.State.Terminated.Message
+			}
+			if t := c.LastTerminationState.Terminated; t != nil && t.Reason == "OOMKilled" {
+				return fmt.Sprintf("last restart: OOMKilled (exit code %d)", t.ExitCode)
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,85 @@
+package cluster
+
+import (
+	"time"
+
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Snapshot is an immutable view of the cluster at one moment: one NodeView per node, sorted by name,
+// plus the connection state. The views and the diagnosis rules read it; nothing ever mutates it after it
+// is published, so it can be handed to the UI goroutine without locks. Consecutive snapshots share the
+// NodeViews of nodes that did not change.
+type Snapshot struct {
+	// Generation increases by one with every published snapshot.
+	Generation uint64
+	// TakenAt is when the snapshot was built; ages and heartbeat staleness are measured against it.
+	TakenAt time.Time
+	// Nodes holds one view per node, sorted by name.
+	Nodes []*NodeView
+	// Unscheduled are the pods that have no node yet (Pending, waiting for the scheduler).
+	Unscheduled []*corev1.Pod
+	// Conn is the health of the connection to the API server when the snapshot was built.
+	Conn ConnState
+	// Synced is true once every informer has finished its initial list.
+	Synced bool
+	// LeasesUnavailable explains why node Leases cannot be read (for example RBAC), or is empty.
+	// Heartbeat ages then come from the Ready condition's lastHeartbeatTime instead.
+	LeasesUnavailable string
+
+	byName map[string]*NodeView
+}
+
+// Node returns the view of the named node, or nil when the node does not exist (any more).
+func (s *Snapshot) Node(name string) *NodeView {
+	if s == nil {
+		return nil
+	}
+	return s.byName[name]
+}
+
+// Counts returns how many nodes are in each readiness state, and how many are cordoned.
+func (s *Snapshot) Counts() StatusCounts {
+	var c StatusCounts
+	if s == nil {
+		return c
+	}
+	for _, n := range s.Nodes {
+		c.Total++
+		switch n.Summary.Ready {
+		case ReadyTrue:
+			c.Ready++
+		case ReadyFalse:
+			c.NotReady++
+		default:
+			c.Unknown++
+		}
+		if n.Summary.Unschedulable {
+			c.Cordoned++
+		}
+	}
+	return c
+}
+
+// StatusCounts counts nodes by readiness for the header.
+type StatusCounts struct {
+	Total, Ready, NotReady, Unknown, Cordoned int
+}
+
+// NodeView is everything ktriage knows about one node: the stripped API objects (the evidence the
+// diagnosis rules read) and the summaries derived from them (what the views show). All of it is
+// read-only; the objects are shared with the informer caches.
+type NodeView struct {
+	Node  *corev1.Node
+	Lease *coordinationv1.Lease
+	// Pods are the pods bound to the node, terminated ones included, sorted by namespace and name.
+	Pods []*corev1.Pod
+	// Events are the node's events and its pods' events, newest first.
+	Events []*corev1.Event
+
+	Summary    NodeSummary
+	PodRows    []PodRow
+	EventRows  []EventRow
+	Allocation Allocation
+}
