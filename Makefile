@@ -7,13 +7,17 @@ DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 TEST_TIMEOUT ?= 20m
 
-.PHONY: all build vet test test-short testenv testenv-up testenv-down testenv-status populate release-check clean
+.PHONY: all build demo vet test test-short testenv testenv-up testenv-down testenv-status populate release-check clean
 
 all: build
 
 ## build: the ktriage binary in bin/
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ktriage ./cmd/ktriage
+
+## demo: build ktriage and open it on the embedded demo cluster (no cluster needed)
+demo: build
+	bin/ktriage demo
 
 ## vet: go vet over every package
 vet:

@@ -1,0 +1,222 @@
+package tui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ktriage/ktriage/cluster"
+	"github.com/ktriage/ktriage/sanitize"
+	"github.com/ktriage/ktriage/themes"
+	"github.com/ktriage/ktriage/views"
+)
+
+// SnapshotMsg carries a new cluster snapshot from the watcher's pump to the UI.
+type SnapshotMsg struct{ Snapshot *cluster.Snapshot }
+
+// tickMsg refreshes ages and heartbeats once a second; it carries no data from the cluster.
+type tickMsg time.Time
+
+// Options configure the root model.
+type Options struct {
+	Styles themes.Styles
+	Info   cluster.Info
+	// ReadOnly is shown in the header; later issues use it to withhold actions.
+	ReadOnly bool
+	// Now is the clock (tests pin it); default time.Now.
+	Now func() time.Time
+	// NoTick disables the once-a-second refresh (golden tests).
+	NoTick bool
+}
+
+// screen is which view has the focus.
+type screen int
+
+const (
+	screenList screen = iota
+	screenDetail
+)
+
+// Model is ktriage's root model: it owns the navigation stack (list → detail), the header and footer,
+// the help overlay and the flash line, and turns snapshots into view updates.
+type Model struct {
+	opts   Options
+	st     themes.Styles
+	keys   GlobalKeyMap
+	help   help.Model
+	snap   *cluster.Snapshot
+	now    time.Time
+	width  int
+	height int
+	screen screen
+	list   views.NodeList
+	detail views.NodeDetail
+	// showHelp is the ? overlay.
+	showHelp bool
+	flash    flash
+	layout   layout
+}
+
+// flash is a one-line message in the footer that expires.
+type flash struct {
+	text  string
+	err   bool
+	until time.Time
+}
+
+// New builds the root model.
+func New(opts Options) Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	h := help.New()
+	h.Styles = opts.Styles.Help
+	return Model{opts: opts, st: opts.Styles, keys: DefaultGlobalKeyMap(), help: h,
+		now: opts.Now(), list: views.NewNodeList(opts.Styles)}
+}
+
+// Init starts the clock.
+func (m Model) Init() tea.Cmd {
+	if m.opts.NoTick {
+		return nil
+	}
+	return tick()
+}
+
+func tick() tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// Update handles one message family per branch.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+		return m, nil
+	case SnapshotMsg:
+		return m.handleSnapshot(msg.Snapshot), nil
+	case tickMsg:
+		m.now = m.opts.Now()
+		m.refresh()
+		return m, tick()
+	case views.OpenNodeMsg:
+		return m.openNode(msg.Name), nil
+	case views.BackMsg:
+		m.screen = screenList
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	}
+	return m.forward(msg)
+}
+
+func (m *Model) resize(w, h int) {
+	m.width, m.height = w, h
+	m.layout = computeLayout(w, h)
+	m.help.SetWidth(w)
+	m.list.SetSize(m.layout.body.w, m.layout.body.h)
+	m.detail.SetSize(m.layout.body.w, m.layout.body.h)
+}
+
+func (m Model) handleSnapshot(s *cluster.Snapshot) Model {
+	m.snap = s
+	m.now = m.opts.Now()
+	if m.screen == screenDetail && s.Synced && s.Node(m.detail.Name()) == nil {
+		m.screen = screenList
+		m.setFlash("node "+sanitize.Line(m.detail.Name())+" was deleted", true)
+	}
+	m.refresh()
+	return m
+}
+
+// refresh pushes the current snapshot and clock into the views.
+func (m *Model) refresh() {
+	m.list.SetSnapshot(m.snap, m.now)
+	if m.screen == screenDetail {
+		m.detail.SetNode(m.snap.Node(m.detail.Name()), m.now)
+	}
+}
+
+func (m Model) openNode(name string) Model {
+	v := m.snap.Node(name)
+	if v == nil {
+		m.setFlash("node "+sanitize.Line(name)+" no longer exists", true)
+		return m
+	}
+	m.detail = views.NewNodeDetail(m.st, name)
+	m.detail.SetSize(m.layout.body.w, m.layout.body.h)
+	m.detail.SetNode(v, m.now)
+	m.screen = screenDetail
+	return m
+}
+
+func (m *Model) setFlash(text string, isErr bool) {
+	m.flash = flash{text: text, err: isErr, until: m.opts.Now().Add(5 * time.Second)}
+}
+
+// handleKey routes a key: the help overlay, then ctrl+c, then a focused filter, then global keys, then
+// the focused view.
+func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(kp, m.keys.ForceQuit) {
+		return m, tea.Quit
+	}
+	if m.showHelp {
+		if key.Matches(kp, m.keys.Help, m.keys.Close, m.keys.Quit) {
+			m.showHelp = false
+		}
+		return m, nil
+	}
+	if m.focusedFiltering() {
+		return m.forward(kp)
+	}
+	switch {
+	case key.Matches(kp, m.keys.Help):
+		m.showHelp = true
+		return m, nil
+	case key.Matches(kp, m.keys.Quit) && m.screen == screenList:
+		return m, tea.Quit
+	case key.Matches(kp, m.keys.Quit):
+		m.screen = screenList
+		return m, nil
+	}
+	return m.forward(kp)
+}
+
+func (m Model) focusedFiltering() bool {
+	if m.screen == screenDetail {
+		return m.detail.Filtering()
+	}
+	return m.list.Filtering()
+}
+
+// forward hands a message to the focused view.
+func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.screen == screenDetail {
+		m.detail, cmd = m.detail.Update(msg)
+	} else {
+		m.list, cmd = m.list.Update(msg)
+	}
+	return m, cmd
+}
+
+// Snapshot returns the snapshot on screen (tests read it).
+func (m Model) Snapshot() *cluster.Snapshot { return m.snap }
+
+// Screen names the focused view for tests: "list" or "detail:<node>".
+func (m Model) Screen() string {
+	if m.screen == screenDetail {
+		return "detail:" + m.detail.Name()
+	}
+	return "list"
+}
+
+// FlashText is the current flash message, if any.
+func (m Model) FlashText() string {
+	if m.opts.Now().After(m.flash.until) {
+		return ""
+	}
+	return m.flash.text
+}

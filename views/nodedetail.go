@@ -1,0 +1,253 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ktriage/ktriage/cluster"
+	"github.com/ktriage/ktriage/sanitize"
+	"github.com/ktriage/ktriage/themes"
+)
+
+// BackMsg is the intent to leave the current view.
+type BackMsg struct{}
+
+// DetailTab is a tab of the node detail view. Later tabs (findings, logs) are appended after these.
+type DetailTab int
+
+// The tabs, in the order of the number keys.
+const (
+	TabOverview DetailTab = iota
+	TabPods
+	TabEvents
+	TabAllocations
+)
+
+var tabNames = []string{"Overview", "Pods", "Events", "Allocations"}
+
+// String names the tab.
+func (t DetailTab) String() string { return tabNames[t] }
+
+// NodeDetailKeyMap are the detail view's keys.
+type NodeDetailKeyMap struct {
+	NextTab, PrevTab, Back key.Binding
+	Tabs                   []key.Binding
+}
+
+// DefaultNodeDetailKeyMap binds tab/shift+tab, 1–4 and esc.
+func DefaultNodeDetailKeyMap() NodeDetailKeyMap {
+	k := NodeDetailKeyMap{
+		NextTab: key.NewBinding(key.WithKeys("tab", "right"), key.WithHelp("tab", "next tab")),
+		PrevTab: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("shift+tab", "previous tab")),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+	for i, name := range tabNames {
+		n := strconv.Itoa(i + 1)
+		k.Tabs = append(k.Tabs, key.NewBinding(key.WithKeys(n), key.WithHelp(n, strings.ToLower(name))))
+	}
+	return k
+}
+
+// previewLines is the height of the area under a table that shows the selected row in full.
+const previewLines = 2
+
+// NodeDetail shows one node in tabs: Overview, Pods, Events, Allocations.
+type NodeDetail struct {
+	Keys      NodeDetailKeyMap
+	name      string
+	view      *cluster.NodeView
+	now       time.Time
+	st        themes.Styles
+	tab       DetailTab
+	overview  TextPane
+	pods      TableView
+	events    TableView
+	allocPods TableView
+	width     int
+	height    int
+}
+
+// NewNodeDetail makes the detail view of the named node.
+func NewNodeDetail(st themes.Styles, name string) NodeDetail {
+	return NodeDetail{
+		Keys: DefaultNodeDetailKeyMap(), name: name, st: st, overview: NewTextPane(),
+		pods: NewTableView(podColumns()), events: NewTableView(eventColumns()), allocPods: NewTableView(allocationPodColumns()),
+	}
+}
+
+// Name is the node shown.
+func (m NodeDetail) Name() string { return m.name }
+
+// Tab is the tab shown.
+func (m NodeDetail) Tab() DetailTab { return m.tab }
+
+// SetTab switches tabs.
+func (m *NodeDetail) SetTab(t DetailTab) { m.tab = t; m.layout() }
+
+// Filtering reports whether a filter input has focus (the root then sends it every key).
+func (m NodeDetail) Filtering() bool {
+	if t := m.currentTable(); t != nil {
+		return t.Filtering()
+	}
+	return false
+}
+
+// SetNode shows a new view of the node at time now.
+func (m *NodeDetail) SetNode(v *cluster.NodeView, now time.Time) {
+	m.view, m.now = v, now
+	if v == nil {
+		return
+	}
+	m.pods.SetRows(podRows(v, now, m.st))
+	m.events.SetRows(eventRows(v, now, m.st))
+	m.allocPods.SetRows(allocationPodRows(v, now))
+	m.layout()
+}
+
+// SetSize sets the view's size.
+func (m *NodeDetail) SetSize(w, h int) { m.width, m.height = w, h; m.layout() }
+
+// layout sizes the tab bodies: two lines for the title and tabs, the preview under tables.
+func (m *NodeDetail) layout() {
+	body := max(m.height-2, 0)
+	tableH := max(body-previewLines-1, 1)
+	m.pods.SetSize(m.width, tableH)
+	m.events.SetSize(m.width, tableH)
+	if m.view != nil {
+		m.overview.SetLines(overviewLines(m.view, m.now, m.st, m.width))
+		summary := len(allocationSummary(m.view, m.st, m.width)) + 1
+		m.allocPods.SetSize(m.width, max(tableH-summary, 1))
+	}
+	m.overview.SetSize(m.width, body)
+}
+
+func (m *NodeDetail) currentTable() *TableView {
+	switch m.tab {
+	case TabPods:
+		return &m.pods
+	case TabEvents:
+		return &m.events
+	case TabAllocations:
+		return &m.allocPods
+	}
+	return nil
+}
+
+// Update routes keys: a focused filter first, then tab switching and back, then the tab body.
+func (m NodeDetail) Update(msg tea.Msg) (NodeDetail, tea.Cmd) {
+	kp, isKey := msg.(tea.KeyPressMsg)
+	if t := m.currentTable(); t != nil && (t.Filtering() || isKey && key.Matches(kp, m.Keys.Back) && t.Query() != "") {
+		var cmd tea.Cmd
+		*t, cmd, _ = t.Update(msg)
+		return m, cmd
+	}
+	if isKey {
+		switch {
+		case key.Matches(kp, m.Keys.Back):
+			return m, func() tea.Msg { return BackMsg{} }
+		case key.Matches(kp, m.Keys.NextTab):
+			m.SetTab((m.tab + 1) % DetailTab(len(tabNames)))
+			return m, nil
+		case key.Matches(kp, m.Keys.PrevTab):
+			m.SetTab((m.tab + DetailTab(len(tabNames)) - 1) % DetailTab(len(tabNames)))
+			return m, nil
+		}
+		for i, b := range m.Keys.Tabs {
+			if key.Matches(kp, b) {
+				m.SetTab(DetailTab(i))
+				return m, nil
+			}
+		}
+	}
+	if t := m.currentTable(); t != nil {
+		var cmd tea.Cmd
+		*t, cmd, _ = t.Update(msg)
+		return m, cmd
+	}
+	m.overview, _ = m.overview.Update(msg)
+	return m, nil
+}
+
+// View renders the title, the tab bar and the current tab.
+func (m NodeDetail) View() string {
+	if m.view == nil {
+		return ""
+	}
+	lines := []string{padRight(m.title(), m.width), padRight(m.tabBar(), m.width)}
+	switch m.tab {
+	case TabOverview:
+		lines = append(lines, m.overview.View())
+	case TabAllocations:
+		lines = append(lines, strings.Join(allocationSummary(m.view, m.st, m.width), "\n"), "", m.allocPods.View(m.st))
+		lines = append(lines, m.preview(podPreview(m.view, m.allocPods.Table.SelectedKey())))
+	case TabPods:
+		lines = append(lines, m.pods.View(m.st), m.preview(podPreview(m.view, m.pods.Table.SelectedKey())))
+	case TabEvents:
+		lines = append(lines, m.events.View(m.st), m.preview(eventPreview(m.view, m.events.Table.SelectedKey(), m.now)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m NodeDetail) title() string {
+	s := m.view.Summary
+	parts := []string{m.st.Title.Render(sanitize.Line(s.Name)), m.st.Status(s.Status).Render(s.Status)}
+	if s.KubeletVersion != "" {
+		parts = append(parts, m.st.Muted.Render(sanitize.Line(s.KubeletVersion)))
+	}
+	if s.InternalIP != "" {
+		parts = append(parts, m.st.Muted.Render(sanitize.Line(s.InternalIP)))
+	}
+	if p := s.ProblemsText(); p != "" {
+		parts = append(parts, m.st.Severity(s.Severity.String()).Render(sanitize.Line(p)))
+	}
+	return strings.Join(parts, "  ")
+}
+
+func (m NodeDetail) tabBar() string {
+	counts := []string{"", "(" + strconv.Itoa(len(m.view.PodRows)) + ")", "(" + strconv.Itoa(len(m.view.EventRows)) + ")", ""}
+	var parts []string
+	for i, name := range tabNames {
+		label := strconv.Itoa(i+1) + " " + name + counts[i]
+		if DetailTab(i) == m.tab {
+			parts = append(parts, m.st.TabActive.Render(label))
+		} else {
+			parts = append(parts, m.st.TabInactive.Render(label))
+		}
+	}
+	return strings.Join(parts, m.st.TabSeparator.Render(" │ "))
+}
+
+// preview shows the selected row's full text, wrapped, under a rule, so nothing the table cut is lost.
+func (m NodeDetail) preview(text string) string {
+	rule := m.st.Border.Render(strings.Repeat("─", max(m.width, 0)))
+	wrapped := strings.Split(ansi.Wrap(sanitize.Line(text), max(m.width, 1), " "), "\n")
+	if len(wrapped) > previewLines {
+		wrapped = wrapped[:previewLines]
+		wrapped[previewLines-1] = ansi.Truncate(wrapped[previewLines-1], max(m.width-1, 0), "") + "…"
+	}
+	for len(wrapped) < previewLines {
+		wrapped = append(wrapped, "")
+	}
+	return rule + "\n" + m.st.Muted.Render(strings.Join(wrapped, "\n"))
+}
+
+// ShortHelp is the footer's key hints.
+func (m NodeDetail) ShortHelp() []key.Binding {
+	if t := m.currentTable(); t != nil {
+		if t.Filtering() {
+			return t.ShortHelp()
+		}
+		return append(t.ShortHelp(), m.Keys.NextTab, m.Keys.Back)
+	}
+	return append(m.overview.ShortHelp(), m.Keys.NextTab, m.Keys.Back)
+}
+
+// FullHelp lists every key of the view.
+func (m NodeDetail) FullHelp() [][]key.Binding {
+	return [][]key.Binding{append([]key.Binding{m.Keys.NextTab, m.Keys.PrevTab, m.Keys.Back}, m.Keys.Tabs...), m.pods.FullHelp()}
+}

@@ -1,0 +1,299 @@
+package views
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/ktriage/ktriage/cluster"
+	"github.com/ktriage/ktriage/themes"
+)
+
+// OpenNodeMsg is the intent to open a node's detail view.
+type OpenNodeMsg struct{ Name string }
+
+// Node list columns, in display order.
+const (
+	colName = iota
+	colStatus
+	colProblems
+	colRoles
+	colPods
+	colCPU
+	colMem
+	colVersion
+	colAge
+	colHeartbeat
+)
+
+func nodeColumns() []Column {
+	return []Column{
+		{Title: "NAME", Width: 12, Flex: 2},
+		{Title: "STATUS", Width: 8, Flex: 1},
+		{Title: "PROBLEMS", Width: 16, Flex: 5},
+		{Title: "ROLES", Width: 13, Priority: 2},
+		{Title: "PODS", Width: 7, Right: true, Priority: 5},
+		{Title: "CPU", Width: 4, Right: true, Priority: 6},
+		{Title: "MEM", Width: 4, Right: true, Priority: 6},
+		{Title: "VERSION", Width: 8, Priority: 3},
+		{Title: "AGE", Width: 4, Right: true, Priority: 4},
+		{Title: "HEARTBEAT", Width: 9, Right: true, Priority: 7},
+	}
+}
+
+// SortKey is a node list ordering.
+type SortKey int
+
+// Orderings, each bound to a shifted letter as in k9s. SortProblems (sick nodes first) is the default.
+const (
+	SortProblems SortKey = iota
+	SortName
+	SortStatus
+	SortRoles
+	SortPods
+	SortCPU
+	SortMem
+	SortVersion
+	SortAge
+	SortHeartbeat
+)
+
+// sortColumn is the column whose title shows the sort arrow.
+var sortColumn = map[SortKey]int{
+	SortProblems: colProblems, SortName: colName, SortStatus: colStatus, SortRoles: colRoles,
+	SortPods: colPods, SortCPU: colCPU, SortMem: colMem, SortVersion: colVersion, SortAge: colAge, SortHeartbeat: colHeartbeat,
+}
+
+// NodeListKeyMap are the node list's own keys.
+type NodeListKeyMap struct {
+	Open  key.Binding
+	Sorts map[SortKey]key.Binding
+}
+
+// DefaultNodeListKeyMap binds enter and the sort keys.
+func DefaultNodeListKeyMap() NodeListKeyMap {
+	b := func(k, help string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, help)) }
+	return NodeListKeyMap{
+		Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open node")),
+		Sorts: map[SortKey]key.Binding{
+			SortProblems: b("P", "sort: problems (sick first)"), SortName: b("N", "sort: name"),
+			SortStatus: b("S", "sort: status"), SortRoles: b("R", "sort: roles"), SortPods: b("O", "sort: pods"),
+			SortCPU: b("C", "sort: cpu requests"), SortMem: b("M", "sort: memory requests"),
+			SortVersion: b("V", "sort: kubelet version"), SortAge: b("A", "sort: age"), SortHeartbeat: b("H", "sort: heartbeat age"),
+		},
+	}
+}
+
+// NodeList is the node table: every node with its status, problems and load.
+type NodeList struct {
+	Keys  NodeListKeyMap
+	table TableView
+	st    themes.Styles
+	snap  *cluster.Snapshot
+	now   time.Time
+	sort  SortKey
+	desc  bool
+}
+
+// NewNodeList makes an empty node list; the filter searches name, status, problems and roles.
+func NewNodeList(st themes.Styles) NodeList {
+	return NodeList{Keys: DefaultNodeListKeyMap(), st: st,
+		table: NewTableView(nodeColumns(), colName, colStatus, colProblems, colRoles)}
+}
+
+// SetSize sets the list's size.
+func (m *NodeList) SetSize(w, h int) { m.table.SetSize(w, h) }
+
+// SetSnapshot shows a new snapshot at time now; the cursor stays on the same node.
+func (m *NodeList) SetSnapshot(s *cluster.Snapshot, now time.Time) {
+	m.snap, m.now = s, now
+	m.rebuild()
+}
+
+// Selected returns the name of the node under the cursor, or "".
+func (m NodeList) Selected() string { return m.table.Table.SelectedKey() }
+
+// Select moves the cursor to a node.
+func (m *NodeList) Select(name string) { m.table.Table.SelectKey(name) }
+
+// Filtering reports whether the filter input has focus.
+func (m NodeList) Filtering() bool { return m.table.Filtering() }
+
+// VisibleNames lists the nodes in display order (after filter and sort).
+func (m NodeList) VisibleNames() []string {
+	rows := m.table.Table.Rows()
+	names := make([]string, len(rows))
+	for i, r := range rows {
+		names[i] = r.Key
+	}
+	return names
+}
+
+// Update handles the list's keys.
+func (m NodeList) Update(msg tea.Msg) (NodeList, tea.Cmd) {
+	var cmd tea.Cmd
+	var handled bool
+	m.table, cmd, handled = m.table.Update(msg)
+	if handled || m.table.Filtering() {
+		return m, cmd
+	}
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, cmd
+	}
+	if key.Matches(kp, m.Keys.Open) {
+		if name := m.Selected(); name != "" {
+			return m, func() tea.Msg { return OpenNodeMsg{Name: name} }
+		}
+		return m, nil
+	}
+	for sk, b := range m.Keys.Sorts {
+		if key.Matches(kp, b) {
+			if m.sort == sk {
+				m.desc = !m.desc
+			} else {
+				m.sort, m.desc = sk, false
+			}
+			m.rebuild()
+			return m, nil
+		}
+	}
+	return m, cmd
+}
+
+func (m *NodeList) rebuild() {
+	if m.snap == nil {
+		m.table.SetRows(nil)
+		return
+	}
+	nodes := slices.Clone(m.snap.Nodes)
+	slices.SortStableFunc(nodes, func(a, b *cluster.NodeView) int {
+		c := compareNodes(m.sort, a, b, m.now)
+		if m.desc {
+			c = -c
+		}
+		return cmp.Or(c, strings.Compare(a.Summary.Name, b.Summary.Name))
+	})
+	rows := make([]Row, len(nodes))
+	for i, n := range nodes {
+		rows[i] = m.nodeRow(n)
+	}
+	cols := nodeColumns()
+	arrow := " ↑"
+	if m.desc {
+		arrow = " ↓"
+	}
+	cols[sortColumn[m.sort]].Title += arrow
+	m.table.Table.Columns = cols
+	m.table.SetRows(rows)
+}
+
+// compareNodes orders two nodes by key; the natural direction puts what needs attention first.
+func compareNodes(k SortKey, a, b *cluster.NodeView, now time.Time) int {
+	sa, sb := a.Summary, b.Summary
+	switch k {
+	case SortProblems:
+		return cmp.Or(-cmp.Compare(sa.Severity, sb.Severity), -cmp.Compare(len(sa.Signals), len(sb.Signals)), cmp.Compare(readyRank(sa.Ready), readyRank(sb.Ready)))
+	case SortStatus:
+		return cmp.Or(cmp.Compare(readyRank(sa.Ready), readyRank(sb.Ready)), -compareBool(sa.Unschedulable, sb.Unschedulable))
+	case SortRoles:
+		return strings.Compare(strings.Join(sa.Roles, ","), strings.Join(sb.Roles, ","))
+	case SortPods:
+		return -cmp.Compare(sa.PodCount, sb.PodCount)
+	case SortCPU:
+		return -cmp.Compare(requestPct(a, "cpu"), requestPct(b, "cpu"))
+	case SortMem:
+		return -cmp.Compare(requestPct(a, "memory"), requestPct(b, "memory"))
+	case SortVersion:
+		return strings.Compare(sa.KubeletVersion, sb.KubeletVersion)
+	case SortAge:
+		return -cmp.Compare(now.Sub(sa.Created), now.Sub(sb.Created))
+	case SortHeartbeat:
+		return -cmp.Compare(now.Sub(sa.Heartbeat), now.Sub(sb.Heartbeat))
+	}
+	return 0
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// readyRank puts Unknown before NotReady before Ready.
+func readyRank(r cluster.ReadyState) int {
+	switch r {
+	case cluster.ReadyUnknown:
+		return 0
+	case cluster.ReadyFalse:
+		return 1
+	}
+	return 2
+}
+
+func requestPct(n *cluster.NodeView, res string) int64 {
+	r, _ := n.Allocation.Get(corev1.ResourceName(res))
+	return r.RequestPct
+}
+
+func (m *NodeList) nodeRow(n *cluster.NodeView) Row {
+	s := n.Summary
+	st := m.st
+	statusStyle := st.Status(s.Status)
+	problemStyle := st.Severity(s.Severity.String())
+	heartbeat := age(m.now, s.Heartbeat)
+	var hbStyle *lipgloss.Style
+	if s.HeartbeatStale(m.now) {
+		hbStyle = &st.Critical
+	}
+	roles := "<none>"
+	if len(s.Roles) > 0 {
+		roles = joinClean(s.Roles, ",")
+	}
+	pods := strconv.Itoa(s.PodCount) + "/" + strconv.FormatInt(s.MaxPods, 10)
+	cells := []string{
+		clean(s.Name), s.Status, orNone(clean(s.ProblemsText())), roles, pods,
+		pct(requestPct(n, "cpu")), pct(requestPct(n, "memory")), clean(s.KubeletVersion),
+		age(m.now, s.Created), heartbeat,
+	}
+	styles := make([]*lipgloss.Style, len(cells))
+	styles[colStatus] = &statusStyle
+	if s.Severity > cluster.SeverityNone {
+		styles[colProblems] = &problemStyle
+	} else {
+		styles[colProblems] = &st.Muted
+	}
+	styles[colHeartbeat] = hbStyle
+	return Row{Key: s.Name, Cells: cells, CellStyles: styles}
+}
+
+// View renders the list.
+func (m NodeList) View() string { return m.table.View(m.st) }
+
+// ShortHelp is the footer's key hints.
+func (m NodeList) ShortHelp() []key.Binding {
+	if m.table.Filtering() {
+		return m.table.ShortHelp()
+	}
+	return append(m.table.ShortHelp(), m.Keys.Open, m.Keys.Sorts[SortName], m.Keys.Sorts[SortProblems])
+}
+
+// FullHelp lists every key of the list, grouped.
+func (m NodeList) FullHelp() [][]key.Binding {
+	sorts := make([]key.Binding, 0, len(m.Keys.Sorts))
+	for k := SortProblems; k <= SortHeartbeat; k++ {
+		sorts = append(sorts, m.Keys.Sorts[k])
+	}
+	return [][]key.Binding{append([]key.Binding{m.Keys.Open}, m.table.FullHelp()...), sorts}
+}
