@@ -169,6 +169,11 @@ func podStatus(pod *corev1.Pod) (status string, restarts int32, ready int) {
 			}
 		}
 	}
+	if pod.Status.Reason == "Evicted" {
+		// Kubelets mark an evicted pod's containers Error or ContainerStatusUnknown; "Evicted" is the
+		// fact that matters during triage.
+		status = "Evicted"
+	}
 	if pod.DeletionTimestamp != nil {
 		if pod.Status.Reason == "NodeLost" {
 			status = "Unknown"

@@ -24,7 +24,7 @@ func podColumns() []Column {
 		{Title: "RESTARTS", Width: 8, Right: true, Priority: 7},
 		{Title: "CPU", Width: 5, Right: true, Priority: 5},
 		{Title: "MEM", Width: 6, Right: true, Priority: 5},
-		{Title: "AGE", Width: 4, Right: true, Priority: 8},
+		{Title: "AGE", Width: 5, Right: true, Priority: 8},
 		{Title: "IP", Width: 13, Priority: 2},
 		{Title: "OWNER", Width: 11, Priority: 1},
 	}
@@ -123,7 +123,7 @@ func allocationPodColumns() []Column {
 		{Title: "CPU LIM", Width: 11, Right: true, Priority: 4},
 		{Title: "MEM REQ", Width: 12, Right: true},
 		{Title: "MEM LIM", Width: 12, Right: true, Priority: 4},
-		{Title: "AGE", Width: 4, Right: true, Priority: 1},
+		{Title: "AGE", Width: 5, Right: true, Priority: 1},
 	}
 }
 

@@ -35,15 +35,15 @@ const (
 
 func nodeColumns() []Column {
 	return []Column{
-		{Title: "NAME", Width: 12, Flex: 2},
+		{Title: "NAME", Width: 12, Flex: 1},
 		{Title: "STATUS", Width: 8, Flex: 1},
-		{Title: "PROBLEMS", Width: 16, Flex: 5},
+		{Title: "PROBLEMS", Width: 24, Flex: 6},
 		{Title: "ROLES", Width: 13, Priority: 2},
 		{Title: "PODS", Width: 7, Right: true, Priority: 5},
 		{Title: "CPU", Width: 4, Right: true, Priority: 6},
 		{Title: "MEM", Width: 4, Right: true, Priority: 6},
 		{Title: "VERSION", Width: 8, Priority: 3},
-		{Title: "AGE", Width: 4, Right: true, Priority: 4},
+		{Title: "AGE", Width: 5, Right: true, Priority: 4},
 		{Title: "HEARTBEAT", Width: 9, Right: true, Priority: 7},
 	}
 }
@@ -186,9 +186,10 @@ func (m *NodeList) rebuild() {
 		rows[i] = m.nodeRow(n)
 	}
 	cols := nodeColumns()
-	arrow := " ↑"
+	// ▼ is each key's natural order (worst, largest or oldest first; names A→Z), ▲ the reverse.
+	arrow := " ▼"
 	if m.desc {
-		arrow = " ↓"
+		arrow = " ▲"
 	}
 	cols[sortColumn[m.sort]].Title += arrow
 	m.table.Table.Columns = cols

@@ -2,18 +2,38 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
 )
 
-// newRootCommand builds the ktriage command tree. Subcommands are added here as they are built.
+// globalOptions are ktriage's own flags; kubectl's connection flags live in configFlags.
+type globalOptions struct {
+	configFlags *genericclioptions.ConfigFlags
+	theme       string
+	readOnly    bool
+	logFile     string
+}
+
+// newRootCommand builds the command tree: `ktriage` opens the TUI on the current kubeconfig context.
 func newRootCommand() *cobra.Command {
+	opts := &globalOptions{configFlags: genericclioptions.NewConfigFlags(true)}
 	root := &cobra.Command{
 		Use:   "ktriage",
 		Short: "Troubleshoot Kubernetes nodes from the terminal",
 		Long: "ktriage shows every node with its conditions and load, explains what is wrong with a sick node\n" +
-			"and why, and runs the fix (cordon, drain, uncordon) after an explicit confirmation.",
+			"and why, and runs the fix (cordon, drain, uncordon) after an explicit confirmation.\n\n" +
+			"It uses the current kubeconfig context; kubectl's connection flags select another.",
+		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runCluster(cmd.Context(), opts)
+		},
 	}
-	root.AddCommand(newVersionCommand())
+	flags := root.PersistentFlags()
+	opts.configFlags.AddFlags(flags)
+	flags.StringVar(&opts.theme, "theme", "", "colour theme: dark (default), light, high-contrast or mono; NO_COLOR forces mono")
+	flags.BoolVar(&opts.readOnly, "readonly", false, "never offer or run an action that changes the cluster")
+	flags.StringVar(&opts.logFile, "log-file", "", "where client-go and ktriage log (default $XDG_STATE_HOME/ktriage/ktriage.log)")
+	root.AddCommand(newVersionCommand(), newDemoCommand(opts))
 	return root
 }

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ktriage/ktriage/cluster"
+	"github.com/ktriage/ktriage/themes"
+	"github.com/ktriage/ktriage/tui"
+)
+
+// runCluster opens the TUI on the cluster the kubeconfig flags select. It checks the connection first,
+// within the request timeout, so a bad kubeconfig or an unreachable server ends with one clear line
+// before the TUI takes the terminal.
+func runCluster(ctx context.Context, opts *globalOptions) error {
+	styles, err := themes.FromEnv(opts.theme, os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	logPath, logCloser, err := setupLogging(opts.logFile)
+	if err != nil {
+		return err
+	}
+	defer logCloser.Close()
+	client, err := cluster.NewClient(opts.configFlags.ToRawKubeConfigLoader(), "ktriage/"+buildVersion())
+	if err != nil {
+		return err
+	}
+	if err := client.Check(ctx); err != nil {
+		return err
+	}
+	return runTUI(ctx, client, tui.Options{Styles: styles, Info: client.Info, ReadOnly: opts.readOnly}, logPath)
+}
+
+// runTUI runs the program and the watcher that feeds it until the person quits.
+func runTUI(ctx context.Context, client *cluster.Client, opts tui.Options, logPath string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	model := tui.New(opts)
+	p := tea.NewProgram(tui.Recovering(model), tea.WithContext(ctx))
+	watcher := cluster.NewWatcher(client, cluster.Options{Now: opts.Now}, func(s *cluster.Snapshot) {
+		p.Send(tui.SnapshotMsg{Snapshot: s})
+	})
+	go watcher.Run(ctx)
+	final, err := p.Run()
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	if r, ok := final.(tui.RecoveringModel); ok && r.Panic() != "" {
+		return fmt.Errorf("internal error: %s (details in %s)", r.Panic(), logPath)
+	}
+	return nil
+}
