@@ -57,7 +57,7 @@ func overviewLines(v *cluster.NodeView, now time.Time, st themes.Styles, width i
 		if t.Value != "" {
 			line += "=" + clean(t.Value)
 		}
-		line += ":" + string(t.Effect)
+		line += ":" + clean(string(t.Effect))
 		if t.TimeAdded != nil {
 			line += st.Muted.Render("  since " + age(now, t.TimeAdded.Time))
 		}
@@ -118,7 +118,7 @@ func conditionLines(conds []cluster.Condition, now time.Time, st themes.Styles, 
 			typ += "?"
 		}
 		msg := clean(c.Message)
-		line := fmt.Sprintf("  %-*s %-7s %-*s %6s  %s", tw, fitPlain(typ, tw), c.Status, rw, fitPlain(clean(c.Reason), rw),
+		line := fmt.Sprintf("  %-*s %-7s %-*s %6s  %s", tw, fitPlain(typ, tw), fitPlain(clean(c.Status), 7), rw, fitPlain(clean(c.Reason), rw),
 			age(now, c.LastTransition), fitPlain(msg, msgWidth))
 		if !c.Problem {
 			out = append(out, line)
