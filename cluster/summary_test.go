@@ -164,7 +164,9 @@ func TestPodStatus(t *testing.T) {
 		broken bool
 	}{
 		{"running", mk(func(p *corev1.Pod) { p.Status.ContainerStatuses = []corev1.ContainerStatus{running} }), "Running", false},
-		{"crashloop", mk(func(p *corev1.Pod) { p.Status.ContainerStatuses = []corev1.ContainerStatus{waiting("CrashLoopBackOff")} }), "CrashLoopBackOff", true},
+		{"crashloop", mk(func(p *corev1.Pod) {
+			p.Status.ContainerStatuses = []corev1.ContainerStatus{waiting("CrashLoopBackOff")}
+		}), "CrashLoopBackOff", true},
 		{"creating for an hour", mk(func(p *corev1.Pod) {
 			p.Status.Phase = corev1.PodPending
 			p.Status.ContainerStatuses = []corev1.ContainerStatus{waiting("ContainerCreating")}

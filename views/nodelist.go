@@ -35,8 +35,8 @@ const (
 
 func nodeColumns() []Column {
 	return []Column{
-		{Title: "NAME", Width: 12, Flex: 1},
-		{Title: "STATUS", Width: 8, Flex: 1},
+		{Title: "NAME", Width: 12},
+		{Title: "STATUS", Width: 8},
 		{Title: "PROBLEMS", Width: 24, Flex: 6},
 		{Title: "ROLES", Width: 13, Priority: 2},
 		{Title: "PODS", Width: 7, Right: true, Priority: 5},
@@ -100,6 +100,7 @@ type NodeList struct {
 	now   time.Time
 	sort  SortKey
 	desc  bool
+	width int
 }
 
 // NewNodeList makes an empty node list; the filter searches name, status, problems and roles.
@@ -109,7 +110,15 @@ func NewNodeList(st themes.Styles) NodeList {
 }
 
 // SetSize sets the list's size.
-func (m *NodeList) SetSize(w, h int) { m.table.SetSize(w, h) }
+func (m *NodeList) SetSize(w, h int) {
+	m.width = w
+	m.table.SetSize(w, h)
+	m.rebuild()
+}
+
+// wideLayout is the width from which NAME and STATUS get room for their longest values
+// ("Ready,SchedulingDisabled"); below it PROBLEMS keeps priority.
+const wideLayout = 120
 
 // SetSnapshot shows a new snapshot at time now; the cursor stays on the same node.
 func (m *NodeList) SetSnapshot(s *cluster.Snapshot, now time.Time) {
@@ -186,13 +195,23 @@ func (m *NodeList) rebuild() {
 		rows[i] = m.nodeRow(n)
 	}
 	cols := nodeColumns()
+	nameW, statusW := 8, 8
+	for _, n := range nodes {
+		nameW = max(nameW, len(n.Summary.Name))
+		statusW = max(statusW, len(n.Summary.Status))
+	}
+	if m.width >= wideLayout {
+		cols[colName].Width, cols[colStatus].Width = min(nameW, 40), min(statusW, 24)
+	} else {
+		cols[colName].Width = min(nameW, 20)
+	}
 	// ▼ is each key's natural order (worst, largest or oldest first; names A→Z), ▲ the reverse.
 	arrow := " ▼"
 	if m.desc {
 		arrow = " ▲"
 	}
 	cols[sortColumn[m.sort]].Title += arrow
-	m.table.Table.Columns = cols
+	m.table.Table.SetColumns(cols)
 	m.table.SetRows(rows)
 }
 

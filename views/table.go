@@ -54,6 +54,12 @@ func (t *Table) SetSize(width, height int) {
 	t.clamp()
 }
 
+// SetColumns replaces the columns and lays them out again.
+func (t *Table) SetColumns(cols []Column) {
+	t.Columns = cols
+	t.widths = columnWidths(cols, t.width)
+}
+
 // SetRows replaces the rows, keeping the cursor on the row with the same key when it still exists.
 func (t *Table) SetRows(rows []Row) {
 	key := t.SelectedKey()
