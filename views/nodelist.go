@@ -37,7 +37,7 @@ func nodeColumns() []Column {
 	return []Column{
 		{Title: "NAME", Width: 12},
 		{Title: "STATUS", Width: 8},
-		{Title: "PROBLEMS", Width: 24, Flex: 6},
+		{Title: "PROBLEMS", Width: 26, Flex: 6},
 		{Title: "ROLES", Width: 13, Priority: 2},
 		{Title: "PODS", Width: 7, Right: true, Priority: 5},
 		{Title: "CPU", Width: 4, Right: true, Priority: 6},
