@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -92,9 +93,17 @@ func TestPodOnKwokNodeBecomesRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The node's podCIDR is 10.128.0.0/24 (index 0); kwok hands out addresses from it.
-	if !strings.HasPrefix(pod.Status.PodIP, "10.128.0.") {
-		t.Errorf("pod IP %q is not from the node's podCIDR 10.128.0.0/24", pod.Status.PodIP)
+	// kwok hands out addresses from the node's podCIDR (10.128.x.0/24, distinct per node of the Env).
+	n, err := env.Client.CoreV1().Nodes().Get(ctx, node, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cidr, err := netip.ParsePrefix(n.Spec.PodCIDR)
+	if err != nil || !strings.HasPrefix(n.Spec.PodCIDR, "10.128.") {
+		t.Fatalf("node %s has podCIDR %q, want a /24 in 10.128.0.0/16 (%v)", node, n.Spec.PodCIDR, err)
+	}
+	if ip, err := netip.ParseAddr(pod.Status.PodIP); err != nil || !cidr.Contains(ip) {
+		t.Errorf("pod IP %q is not from the node's podCIDR %s", pod.Status.PodIP, cidr)
 	}
 }
 

@@ -7,4 +7,8 @@ import (
 	"github.com/ktriage/ktriage/hack/testenv"
 )
 
-func TestMain(m *testing.M) { os.Exit(testenv.RunMain(m)) }
+func TestMain(m *testing.M) {
+	code := testenv.RunMain(m)
+	removeBuiltBinaries()
+	os.Exit(code)
+}

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
@@ -90,6 +91,9 @@ type Env struct {
 
 	mu    sync.Mutex
 	procs map[string]*process
+
+	// nodeIndex is the next node index this Env hands out; each node gets its own podCIDR.
+	nodeIndex atomic.Int64
 }
 
 type envPorts struct {

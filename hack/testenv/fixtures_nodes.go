@@ -99,14 +99,27 @@ func (e *Env) CreateNode(ctx context.Context, node *corev1.Node) (*corev1.Node, 
 	return created, nil
 }
 
+// reserveNodeIndexes reserves n consecutive node indexes on this Env and returns the first. The
+// first node ever created through an Env gets index 0 (podCIDR 10.128.0.0/24).
+func (e *Env) reserveNodeIndexes(n int) int {
+	return int(e.nodeIndex.Add(int64(n))) - n
+}
+
+// NextNodeIndex reserves a node index no other node of this Env has, for WorkerNode: fixture nodes
+// built with it never share a podCIDR (or boot and machine ID) with kwok nodes or each other.
+func (e *Env) NextNodeIndex() int { return e.reserveNodeIndexes(1) }
+
 // CreateKwokNodes creates n kwok-managed worker nodes named prefix-0 … prefix-(n-1), concurrently.
+// Their indexes (and so their podCIDRs) follow those of every node this Env created before, so
+// nodes from different calls never hand out the same pod IPs.
 func (e *Env) CreateKwokNodes(ctx context.Context, prefix string, n int) ([]string, error) {
+	first := e.reserveNodeIndexes(n)
 	names := make([]string, n)
 	for i := range n {
 		names[i] = fmt.Sprintf("%s-%d", prefix, i)
 	}
 	err := parallel(ctx, n, 16, func(ctx context.Context, i int) error {
-		_, err := e.CreateNode(ctx, WorkerNode(names[i], i, true))
+		_, err := e.CreateNode(ctx, WorkerNode(names[i], first+i, true))
 		return err
 	})
 	return names, err
