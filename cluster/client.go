@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -57,6 +58,11 @@ func NewClient(loader clientcmd.ClientConfig, userAgent string) (*Client, error)
 	cfg, err := loader.ClientConfig()
 	if err != nil {
 		return nil, kubeconfigError(err)
+	}
+	if len(raw.Clusters) == 0 && cfg.Host == legacyDefaultServer && os.Getenv("KUBERNETES_SERVICE_HOST") == "" {
+		// No kubeconfig anywhere and no --server: clientcmd would quietly fall back to
+		// localhost:8080 and the person would be told that nothing listens there.
+		return nil, errNoKubeconfig
 	}
 	info := Info{Context: raw.CurrentContext, Server: cfg.Host}
 	if ctx, ok := raw.Contexts[info.Context]; ok {
@@ -133,10 +139,15 @@ func apiMessage(err error) string {
 	return err.Error()
 }
 
+// legacyDefaultServer is where clientcmd points a client that has no configuration at all.
+const legacyDefaultServer = "http://localhost:8080"
+
+var errNoKubeconfig = errors.New("no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (or pass --server)")
+
 // kubeconfigError rewords clientcmd's errors about missing or broken kubeconfigs.
 func kubeconfigError(err error) error {
 	if clientcmd.IsEmptyConfig(err) {
-		return errors.New("no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config")
+		return errNoKubeconfig
 	}
 	return fmt.Errorf("kubeconfig: %w", err)
 }

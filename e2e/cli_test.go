@@ -260,3 +260,55 @@ func TestCLIVersionExitsZero(t *testing.T) {
 		t.Errorf("ktriage version wrote to stderr: %q", res.stderr)
 	}
 }
+
+// TestCLINoKubeconfigAnywhere: a person on a fresh jump host with no kubeconfig is told so, instead of
+// being told that nothing listens on localhost:8080.
+func TestCLINoKubeconfigAnywhere(t *testing.T) {
+	res := runKtriage(t, 10*time.Second)
+	expectOneLineFailure(t, res, "no kubeconfig found")
+	if strings.Contains(res.stderr, "8080") {
+		t.Errorf("stderr %q mentions localhost:8080; the problem is the missing kubeconfig", res.stderr)
+	}
+}
+
+// TestCLICredentialPluginOutputStaysOffTheTerminal: a kubeconfig exec plugin that complains on stderr
+// (token refresh warnings, say) does not add lines around ktriage's one error line; its output goes
+// to the log.
+func TestCLICredentialPluginOutputStaysOffTheTerminal(t *testing.T) {
+	kubeconfig := filepath.Join(t.TempDir(), "config")
+	writeTestFile(t, kubeconfig, `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: sh, args: ["-c", "echo 'plugin: line one' >&2; echo 'plugin: line two' >&2; exit 3"], interactiveMode: Never}}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`)
+	res := runKtriage(t, 10*time.Second, "--kubeconfig", kubeconfig, "--request-timeout", "3s")
+	expectOneLineFailure(t, res)
+	if strings.Contains(res.stderr, "plugin: line") {
+		t.Errorf("the credential plugin's stderr reached the terminal: %q", res.stderr)
+	}
+	logged, _ := os.ReadFile(filepath.Join(res.stateDir, "ktriage", "ktriage.log"))
+	if !strings.Contains(string(logged), "plugin: line one") {
+		t.Errorf("the plugin's output is not in the log either; log:\n%s", logged)
+	}
+}
+
+// TestCLIControlCharactersInKubeconfigAreDefanged: a server URL with a newline and an escape sequence
+// still yields one plain line.
+func TestCLIControlCharactersInKubeconfigAreDefanged(t *testing.T) {
+	kubeconfig := filepath.Join(t.TempDir(), "config")
+	writeTestFile(t, kubeconfig, "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: \"https://127.0.0.1:1\\n\\u001b[31mred\"}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n")
+	res := runKtriage(t, 10*time.Second, "--kubeconfig", kubeconfig, "--request-timeout", "3s")
+	expectOneLineFailure(t, res)
+	if strings.ContainsRune(res.stderr, 0x1b) {
+		t.Errorf("an escape sequence from the kubeconfig reached the terminal: %q", res.stderr)
+	}
+}
+
+func writeTestFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -31,11 +31,11 @@ func runDemo(ctx context.Context, opts *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	logPath, logCloser, err := setupLogging(opts.logFile)
+	logPath, closeLog, err := setupLogging(opts.logFile)
 	if err != nil {
 		return err
 	}
-	defer logCloser.Close()
+	defer closeLog()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	demoCluster := demo.New(time.Now())

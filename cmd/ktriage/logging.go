@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -25,9 +24,10 @@ func stateDir() (string, error) {
 	return filepath.Join(base, "ktriage"), nil
 }
 
-// setupLogging sends klog (client-go's logger) and client-go's API warnings to a file, so nothing
-// they print can reach the terminal while the TUI owns it. It returns the log's path and a closer.
-func setupLogging(path string) (string, io.Closer, error) {
+// setupLogging sends klog (client-go's logger), client-go's API warnings and everything else written
+// to stderr to a file, so nothing can reach the terminal while ktriage runs. It returns the log's path
+// and a function that restores stderr and closes the log; call it before printing the final error.
+func setupLogging(path string) (string, func(), error) {
 	if path == "" {
 		dir, err := stateDir()
 		if err != nil {
@@ -50,7 +50,8 @@ func setupLogging(path string) (string, io.Closer, error) {
 	klog.SetOutput(f)
 	klog.LogToStderr(false)
 	rest.SetDefaultWarningHandler(rest.NewWarningWriter(klogWriter{}, rest.WarningWriterOptions{Deduplicate: true}))
-	return path, f, nil
+	restore := captureStderr(f)
+	return path, func() { restore(); _ = f.Close() }, nil
 }
 
 // klogWriter routes API server warnings ("v1 ComponentStatus is deprecated") into the log.

@@ -21,11 +21,11 @@ func runCluster(ctx context.Context, opts *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	logPath, logCloser, err := setupLogging(opts.logFile)
+	logPath, closeLog, err := setupLogging(opts.logFile)
 	if err != nil {
 		return err
 	}
-	defer logCloser.Close()
+	defer closeLog()
 	client, err := cluster.NewClient(opts.configFlags.ToRawKubeConfigLoader(), "ktriage/"+buildVersion())
 	if err != nil {
 		return err
