@@ -29,6 +29,9 @@ type Options struct {
 	Now func() time.Time
 	// NoTick disables the once-a-second refresh (golden tests).
 	NoTick bool
+	// AutoTheme asks the terminal for its background colour and switches to the light theme on a
+	// light background; set it when the person did not choose a theme.
+	AutoTheme bool
 }
 
 // screen is which view has the focus.
@@ -79,10 +82,14 @@ func New(opts Options) Model {
 
 // Init starts the clock.
 func (m Model) Init() tea.Cmd {
-	if m.opts.NoTick {
-		return nil
+	var cmds []tea.Cmd
+	if m.opts.AutoTheme {
+		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
-	return tick()
+	if !m.opts.NoTick {
+		cmds = append(cmds, tick())
+	}
+	return tea.Batch(cmds...)
 }
 
 func tick() tea.Cmd {
@@ -108,6 +115,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.BackgroundColorMsg:
+		if m.opts.AutoTheme && !msg.IsDark() {
+			m.setStyles(themes.Light())
+		}
+		return m, nil
 	}
 	return m.forward(msg)
 }
@@ -150,6 +162,14 @@ func (m Model) openNode(name string) Model {
 	m.detail.SetNode(v, m.now)
 	m.screen = screenDetail
 	return m
+}
+
+// setStyles switches every view to another theme.
+func (m *Model) setStyles(st themes.Styles) {
+	m.st = st
+	m.help.Styles = st.Help
+	m.list.SetStyles(st)
+	m.detail.SetStyles(st)
 }
 
 func (m *Model) setFlash(text string, isErr bool) {

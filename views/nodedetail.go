@@ -80,6 +80,12 @@ func NewNodeDetail(st themes.Styles, name string) NodeDetail {
 	}
 }
 
+// SetStyles switches the theme.
+func (m *NodeDetail) SetStyles(st themes.Styles) {
+	m.st = st
+	m.SetNode(m.view, m.now)
+}
+
 // Name is the node shown.
 func (m NodeDetail) Name() string { return m.name }
 

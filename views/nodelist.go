@@ -126,6 +126,12 @@ func (m *NodeList) SetSnapshot(s *cluster.Snapshot, now time.Time) {
 	m.rebuild()
 }
 
+// SetStyles switches the theme (when the terminal's background turns out to be light).
+func (m *NodeList) SetStyles(st themes.Styles) {
+	m.st = st
+	m.rebuild()
+}
+
 // Selected returns the name of the node under the cursor, or "".
 func (m NodeList) Selected() string { return m.table.Table.SelectedKey() }
 
@@ -219,6 +225,8 @@ func (m *NodeList) rebuild() {
 func compareNodes(k SortKey, a, b *cluster.NodeView, now time.Time) int {
 	sa, sb := a.Summary, b.Summary
 	switch k {
+	case SortName:
+		return strings.Compare(sa.Name, sb.Name)
 	case SortProblems:
 		return cmp.Or(-cmp.Compare(sa.Severity, sb.Severity), -cmp.Compare(len(sa.Signals), len(sb.Signals)), cmp.Compare(readyRank(sa.Ready), readyRank(sb.Ready)))
 	case SortStatus:

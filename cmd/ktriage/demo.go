@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/cluster/demo"
-	"github.com/ktriage/ktriage/themes"
-	"github.com/ktriage/ktriage/tui"
 )
 
 // newDemoCommand opens the TUI on the embedded demo cluster: a dozen-odd nodes with the incidents
@@ -27,7 +24,7 @@ func newDemoCommand(opts *globalOptions) *cobra.Command {
 }
 
 func runDemo(ctx context.Context, opts *globalOptions) error {
-	styles, err := themes.FromEnv(opts.theme, os.LookupEnv)
+	ui, err := uiOptions(opts)
 	if err != nil {
 		return err
 	}
@@ -45,5 +42,6 @@ func runDemo(ctx context.Context, opts *globalOptions) error {
 		Info:   cluster.Info{Context: demo.ContextName, Server: demo.Server, User: demo.User},
 		Health: cluster.NewHealth(nil),
 	}
-	return runTUI(ctx, client, tui.Options{Styles: styles, Info: client.Info, ReadOnly: opts.readOnly}, logPath)
+	ui.Info = client.Info
+	return runTUI(ctx, client, ui, logPath)
 }

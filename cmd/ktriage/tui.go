@@ -17,7 +17,7 @@ import (
 // within the request timeout, so a bad kubeconfig or an unreachable server ends with one clear line
 // before the TUI takes the terminal.
 func runCluster(ctx context.Context, opts *globalOptions) error {
-	styles, err := themes.FromEnv(opts.theme, os.LookupEnv)
+	ui, err := uiOptions(opts)
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,18 @@ func runCluster(ctx context.Context, opts *globalOptions) error {
 	if err := client.Check(ctx); err != nil {
 		return err
 	}
-	return runTUI(ctx, client, tui.Options{Styles: styles, Info: client.Info, ReadOnly: opts.readOnly}, logPath)
+	ui.Info = client.Info
+	return runTUI(ctx, client, ui, logPath)
+}
+
+// uiOptions turns the flags into the root model's options. Without --theme the dark theme is a first
+// guess; the model asks the terminal for its background and turns light if it is.
+func uiOptions(opts *globalOptions) (tui.Options, error) {
+	styles, err := themes.FromEnv(opts.theme, os.LookupEnv)
+	if err != nil {
+		return tui.Options{}, err
+	}
+	return tui.Options{Styles: styles, ReadOnly: opts.readOnly, AutoTheme: opts.theme == "" && styles.Name != "mono"}, nil
 }
 
 // runTUI runs the program and the watcher that feeds it until the person quits.
