@@ -22,9 +22,9 @@ type EventRow struct {
 // Warning reports whether the event is of type Warning.
 func (e EventRow) Warning() bool { return e.Type == corev1.EventTypeWarning }
 
-// eventLastSeen is when the event last happened, whichever API generation recorded it: the series, the
+// EventLastSeen is when the event last happened, whichever API generation recorded it: the series, the
 // legacy lastTimestamp, or the eventTime of events written through events.k8s.io.
-func eventLastSeen(e *corev1.Event) time.Time {
+func EventLastSeen(e *corev1.Event) time.Time {
 	switch {
 	case e.Series != nil && !e.Series.LastObservedTime.IsZero():
 		return e.Series.LastObservedTime.Time
@@ -39,7 +39,7 @@ func eventLastSeen(e *corev1.Event) time.Time {
 func eventRow(e *corev1.Event) EventRow {
 	r := EventRow{
 		Type: e.Type, Reason: e.Reason, Message: e.Message,
-		Count: e.Count, FirstSeen: e.FirstTimestamp.Time, LastSeen: eventLastSeen(e),
+		Count: e.Count, FirstSeen: e.FirstTimestamp.Time, LastSeen: EventLastSeen(e),
 	}
 	if e.Series != nil && e.Series.Count > r.Count {
 		r.Count = e.Series.Count
@@ -76,7 +76,7 @@ func eventRow(e *corev1.Event) EventRow {
 // table does not jitter.
 func sortEventsNewestFirst(events []*corev1.Event) {
 	sort.Slice(events, func(i, j int) bool {
-		ti, tj := eventLastSeen(events[i]), eventLastSeen(events[j])
+		ti, tj := EventLastSeen(events[i]), EventLastSeen(events[j])
 		if !ti.Equal(tj) {
 			return ti.After(tj)
 		}
