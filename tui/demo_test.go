@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/cluster/demo"
@@ -24,17 +25,22 @@ var demoInfo = cluster.Info{Context: demo.ContextName, Server: demo.Server, User
 // cluster and returns its first synced snapshot. The simulator does not run: the data is the seed.
 func demoSnapshot(t *testing.T) *cluster.Snapshot {
 	t.Helper()
-	c := demo.New(fixedNow)
-	client := &cluster.Client{Kube: c.Interface(), Info: demoInfo, Health: cluster.NewHealth(fixedClock)}
+	return snapshotOf(t, demo.New(fixedNow).Interface())
+}
+
+// snapshotOf runs the watcher over a clientset and returns the first synced snapshot.
+func snapshotOf(t *testing.T, client kubernetes.Interface) *cluster.Snapshot {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	var once sync.Once
 	got := make(chan *cluster.Snapshot, 1)
-	w := cluster.NewWatcher(client, cluster.Options{Now: fixedClock, MinInterval: 10 * time.Millisecond}, func(s *cluster.Snapshot) {
-		if s.Synced && len(s.Nodes) == len(demo.NodeNames()) {
-			once.Do(func() { got <- s })
-		}
-	})
+	w := cluster.NewWatcher(&cluster.Client{Kube: client, Info: demoInfo, Health: cluster.NewHealth(fixedClock)},
+		cluster.Options{Now: fixedClock, MinInterval: 10 * time.Millisecond},
+		func(s *cluster.Snapshot) {
+			if s.Synced {
+				once.Do(func() { got <- s })
+			}
+		})
 	done := make(chan struct{})
 	go func() { w.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
@@ -42,7 +48,7 @@ func demoSnapshot(t *testing.T) *cluster.Snapshot {
 	case s := <-got:
 		return s
 	case <-time.After(10 * time.Second):
-		t.Fatal("the demo cluster did not produce a synced snapshot within 10s")
+		t.Fatal("no synced snapshot within 10s")
 		return nil
 	}
 }

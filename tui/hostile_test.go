@@ -9,10 +9,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"context"
-	"sync"
-
-	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/themes"
 	"github.com/ktriage/ktriage/views"
 )
@@ -92,28 +88,4 @@ func nonSGR(out string) string {
 		}
 	}
 	return ""
-}
-
-// snapshotOf runs the watcher over a fake clientset and returns the first synced snapshot.
-func snapshotOf(t *testing.T, client *fake.Clientset) *cluster.Snapshot {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	var once sync.Once
-	got := make(chan *cluster.Snapshot, 1)
-	w := cluster.NewWatcher(&cluster.Client{Kube: client, Health: cluster.NewHealth(fixedClock)}, cluster.Options{Now: fixedClock, MinInterval: 10 * time.Millisecond},
-		func(s *cluster.Snapshot) {
-			if s.Synced {
-				once.Do(func() { got <- s })
-			}
-		})
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	select {
-	case s := <-got:
-		return s
-	case <-time.After(10 * time.Second):
-		t.Fatal("no synced snapshot within 10s")
-		return nil
-	}
 }

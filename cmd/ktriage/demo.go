@@ -8,6 +8,7 @@ import (
 
 	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/cluster/demo"
+	"github.com/ktriage/ktriage/tui"
 )
 
 // newDemoCommand opens the TUI on the embedded demo cluster: a dozen-odd nodes with the incidents
@@ -24,24 +25,16 @@ func newDemoCommand(opts *globalOptions) *cobra.Command {
 }
 
 func runDemo(ctx context.Context, opts *globalOptions) error {
-	ui, err := uiOptions(opts)
-	if err != nil {
-		return err
-	}
-	logPath, closeLog, err := setupLogging(opts.logFile)
-	if err != nil {
-		return err
-	}
-	defer closeLog()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	demoCluster := demo.New(time.Now())
-	go demoCluster.Run(ctx, demo.SimOptions{Now: time.Now})
-	client := &cluster.Client{
-		Kube:   demoCluster.Interface(),
-		Info:   cluster.Info{Context: demo.ContextName, Server: demo.Server, User: demo.User},
-		Health: cluster.NewHealth(nil),
-	}
-	ui.Info = client.Info
-	return runTUI(ctx, client, ui, logPath)
+	return withSession(opts, func(ui tui.Options, logPath string) error {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		demoCluster := demo.New(time.Now())
+		go demoCluster.Run(ctx, demo.SimOptions{})
+		client := &cluster.Client{
+			Kube:   demoCluster.Interface(),
+			Info:   cluster.Info{Context: demo.ContextName, Server: demo.Server, User: demo.User},
+			Health: cluster.NewHealth(nil),
+		}
+		return runTUI(ctx, client, ui, logPath)
+	})
 }

@@ -17,6 +17,21 @@ import (
 // within the request timeout, so a bad kubeconfig or an unreachable server ends with one clear line
 // before the TUI takes the terminal.
 func runCluster(ctx context.Context, opts *globalOptions) error {
+	return withSession(opts, func(ui tui.Options, logPath string) error {
+		client, err := cluster.NewClient(opts.configFlags.ToRawKubeConfigLoader(), "ktriage/"+buildVersion())
+		if err != nil {
+			return err
+		}
+		if err := client.Check(ctx); err != nil {
+			return err
+		}
+		return runTUI(ctx, client, ui, logPath)
+	})
+}
+
+// withSession resolves the UI options and routes logging (and stderr) to the log file for the length
+// of run; stderr is the terminal's again by the time the error is printed.
+func withSession(opts *globalOptions, run func(ui tui.Options, logPath string) error) error {
 	ui, err := uiOptions(opts)
 	if err != nil {
 		return err
@@ -26,15 +41,7 @@ func runCluster(ctx context.Context, opts *globalOptions) error {
 		return err
 	}
 	defer closeLog()
-	client, err := cluster.NewClient(opts.configFlags.ToRawKubeConfigLoader(), "ktriage/"+buildVersion())
-	if err != nil {
-		return err
-	}
-	if err := client.Check(ctx); err != nil {
-		return err
-	}
-	ui.Info = client.Info
-	return runTUI(ctx, client, ui, logPath)
+	return run(ui, logPath)
 }
 
 // uiOptions turns the flags into the root model's options. Without --theme the dark theme is a first
@@ -49,6 +56,7 @@ func uiOptions(opts *globalOptions) (tui.Options, error) {
 
 // runTUI runs the program and the watcher that feeds it until the person quits.
 func runTUI(ctx context.Context, client *cluster.Client, opts tui.Options, logPath string) error {
+	opts.Info = client.Info
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	model := tui.New(opts)
