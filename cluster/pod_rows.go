@@ -19,12 +19,14 @@ type PodRow struct {
 	Status   string
 	Restarts int32
 	// Message is the longest explanation available (an eviction message, a waiting container's message).
-	Message                string
-	CPURequest, MemRequest resource.Quantity
-	CPULimit, MemLimit     resource.Quantity
-	Created                time.Time
-	IP                     string
-	OwnerKind, OwnerName   string
+	Message string
+	// Requests and limits are kept as plain numbers (millicores, bytes): a resource.Quantity per
+	// field would cost several times the memory across 150,000 pods.
+	CPURequestMilli, CPULimitMilli int64
+	MemRequestBytes, MemLimitBytes int64
+	Created                        time.Time
+	IP                             string
+	OwnerKind, OwnerName           string
 	// DeletionTime is set while the pod is terminating.
 	DeletionTime time.Time
 	// GracePeriod is the deletion grace period of a terminating pod.
@@ -66,8 +68,8 @@ func podRow(pod *corev1.Pod, now time.Time) PodRow {
 		Namespace: pod.Namespace, Name: pod.Name,
 		ReadyContainers: ready, TotalContainers: len(pod.Spec.Containers),
 		Status: status, Restarts: restarts, Message: podMessage(pod),
-		CPURequest: req[corev1.ResourceCPU], MemRequest: req[corev1.ResourceMemory],
-		CPULimit: lim[corev1.ResourceCPU], MemLimit: lim[corev1.ResourceMemory],
+		CPURequestMilli: milli(req, corev1.ResourceCPU), CPULimitMilli: milli(lim, corev1.ResourceCPU),
+		MemRequestBytes: value(req, corev1.ResourceMemory), MemLimitBytes: value(lim, corev1.ResourceMemory),
 		Created: pod.CreationTimestamp.Time, IP: pod.Status.PodIP,
 		Terminated: podTerminated(pod),
 		Mirror:     pod.Annotations[corev1.MirrorPodAnnotationKey] != "",
@@ -83,6 +85,36 @@ func podRow(pod *corev1.Pod, now time.Time) PodRow {
 	}
 	r.Broken = r.isBroken(now)
 	return r
+}
+
+func milli(l corev1.ResourceList, name corev1.ResourceName) int64 {
+	q := l[name]
+	return q.MilliValue()
+}
+
+func value(l corev1.ResourceList, name corev1.ResourceName) int64 {
+	q := l[name]
+	return q.Value()
+}
+
+// CPURequest is the pod's CPU request as a quantity, for printing ("250m", "2").
+func (r PodRow) CPURequest() resource.Quantity {
+	return *resource.NewMilliQuantity(r.CPURequestMilli, resource.DecimalSI)
+}
+
+// CPULimit is the pod's CPU limit as a quantity.
+func (r PodRow) CPULimit() resource.Quantity {
+	return *resource.NewMilliQuantity(r.CPULimitMilli, resource.DecimalSI)
+}
+
+// MemRequest is the pod's memory request as a quantity ("256Mi").
+func (r PodRow) MemRequest() resource.Quantity {
+	return *resource.NewQuantity(r.MemRequestBytes, resource.BinarySI)
+}
+
+// MemLimit is the pod's memory limit as a quantity.
+func (r PodRow) MemLimit() resource.Quantity {
+	return *resource.NewQuantity(r.MemLimitBytes, resource.BinarySI)
 }
 
 func (r PodRow) isBroken(now time.Time) bool {

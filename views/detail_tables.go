@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -42,7 +43,7 @@ func podRows(v *cluster.NodeView, now time.Time, st themes.Styles) []Row {
 		restarts := strconv.Itoa(int(p.Restarts))
 		cells := []string{
 			clean(p.Namespace), clean(p.Name), fmt.Sprintf("%d/%d", p.ReadyContainers, p.TotalContainers),
-			clean(status), restarts, qty(p.CPURequest), qty(p.MemRequest), age(now, p.Created),
+			clean(status), restarts, qty(p.CPURequest()), qty(p.MemRequest()), age(now, p.Created),
 			orNone(clean(p.IP)), orNone(clean(p.OwnerKind)),
 		}
 		var styles []*lipgloss.Style
@@ -72,7 +73,7 @@ func podPreview(v *cluster.NodeView, key string) string {
 		if p.OwnerKind != "" {
 			parts = append(parts, "owned by "+p.OwnerKind+" "+p.OwnerName)
 		}
-		parts = append(parts, fmt.Sprintf("cpu %s/%s  mem %s/%s (request/limit)", qty(p.CPURequest), qty(p.CPULimit), qty(p.MemRequest), qty(p.MemLimit)))
+		parts = append(parts, fmt.Sprintf("cpu %s/%s  mem %s/%s (request/limit)", qty(p.CPURequest()), qty(p.CPULimit()), qty(p.MemRequest()), qty(p.MemLimit())))
 		if p.Message != "" {
 			parts = append(parts, p.Message)
 		}
@@ -137,18 +138,15 @@ func allocationPodRows(v *cluster.NodeView, now time.Time) []Row {
 	rows := slices.Clone(v.PodRows)
 	rows = slices.DeleteFunc(rows, func(p cluster.PodRow) bool { return p.Terminated })
 	slices.SortStableFunc(rows, func(a, b cluster.PodRow) int {
-		if c := b.CPURequest.Cmp(a.CPURequest); c != 0 {
-			return c
-		}
-		return b.MemRequest.Cmp(a.MemRequest)
+		return cmp.Or(cmp.Compare(b.CPURequestMilli, a.CPURequestMilli), cmp.Compare(b.MemRequestBytes, a.MemRequestBytes))
 	})
 	cpuAlloc, memAlloc := alloc[corev1.ResourceCPU], alloc[corev1.ResourceMemory]
 	out := make([]Row, len(rows))
 	for i, p := range rows {
 		out[i] = Row{Key: p.Namespace + "/" + p.Name, Cells: []string{
 			clean(p.Namespace), clean(p.Name),
-			share(p.CPURequest, cpuAlloc, true), share(p.CPULimit, cpuAlloc, true),
-			share(p.MemRequest, memAlloc, false), share(p.MemLimit, memAlloc, false),
+			share(p.CPURequest(), cpuAlloc, true), share(p.CPULimit(), cpuAlloc, true),
+			share(p.MemRequest(), memAlloc, false), share(p.MemLimit(), memAlloc, false),
 			age(now, p.Created),
 		}}
 	}
