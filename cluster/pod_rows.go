@@ -27,8 +27,10 @@ type PodRow struct {
 	Created                        time.Time
 	IP                             string
 	OwnerKind, OwnerName           string
-	// DeletionTime is set while the pod is terminating.
+	// DeletionTime is set while the pod is terminating: the end of its grace period.
 	DeletionTime time.Time
+	// TerminatingSince is when the deletion was requested.
+	TerminatingSince time.Time
 	// GracePeriod is the deletion grace period of a terminating pod.
 	GracePeriod time.Duration
 	// Terminated pods (Succeeded or Failed) no longer count against the node's resources.
@@ -61,12 +63,12 @@ var pendingStatuses = map[string]bool{
 
 // podRow derives the row for one pod at now.
 func podRow(pod *corev1.Pod, now time.Time) PodRow {
-	status, restarts, ready := podStatus(pod)
+	status, restarts, ready, total := podStatus(pod)
 	req := resourcehelper.PodRequests(pod, resourcehelper.PodResourcesOptions{UseStatusResources: true})
 	lim := resourcehelper.PodLimits(pod, resourcehelper.PodResourcesOptions{UseStatusResources: true})
 	r := PodRow{
 		Namespace: pod.Namespace, Name: pod.Name,
-		ReadyContainers: ready, TotalContainers: len(pod.Spec.Containers),
+		ReadyContainers: ready, TotalContainers: total,
 		Status: status, Restarts: restarts, Message: podMessage(pod),
 		CPURequestMilli: milli(req, corev1.ResourceCPU), CPULimitMilli: milli(lim, corev1.ResourceCPU),
 		MemRequestBytes: value(req, corev1.ResourceMemory), MemLimitBytes: value(lim, corev1.ResourceMemory),
@@ -78,10 +80,13 @@ func podRow(pod *corev1.Pod, now time.Time) PodRow {
 		r.OwnerKind, r.OwnerName = ref.Kind, ref.Name
 	}
 	if pod.DeletionTimestamp != nil {
+		// The API server sets deletionTimestamp to when the grace period ends, so the pod has been
+		// terminating since that time minus the grace period.
 		r.DeletionTime = pod.DeletionTimestamp.Time
 		if pod.DeletionGracePeriodSeconds != nil {
 			r.GracePeriod = time.Duration(*pod.DeletionGracePeriodSeconds) * time.Second
 		}
+		r.TerminatingSince = r.DeletionTime.Add(-r.GracePeriod)
 	}
 	r.Broken = r.isBroken(now)
 	return r
@@ -119,7 +124,7 @@ func (r PodRow) MemLimit() resource.Quantity {
 
 func (r PodRow) isBroken(now time.Time) bool {
 	switch {
-	case !r.DeletionTime.IsZero():
+	case !r.DeletionTime.IsZero() && !r.Terminated:
 		return r.StuckTerminating(now)
 	case failedStatuses[r.Status] || len(r.Status) > 5 && r.Status[:5] == "Init:" && failedStatuses[r.Status[5:]]:
 		return true
@@ -132,9 +137,9 @@ func (r PodRow) isBroken(now time.Time) bool {
 }
 
 // StuckTerminating reports whether the pod has been terminating for longer than its grace period plus
-// five minutes at now.
+// five minutes at now (deletionTimestamp already includes the grace period).
 func (r PodRow) StuckTerminating(now time.Time) bool {
-	return !r.DeletionTime.IsZero() && now.Sub(r.DeletionTime) > stuckTerminatingAfter
+	return !r.DeletionTime.IsZero() && !r.Terminated && now.Sub(r.DeletionTime) > stuckTerminatingAfter
 }
 
 // podTerminated reports whether the pod has finished for good; kubectl describe node and the scheduler
@@ -152,22 +157,43 @@ func controllerOf(pod *corev1.Pod) *struct{ Kind, Name string } {
 	return nil
 }
 
-// podStatus follows kubectl's printPod: the pod's reason, then the first failing init container, then
-// the last container with a waiting or terminated reason; Terminating wins for pods being deleted.
-func podStatus(pod *corev1.Pod) (status string, restarts int32, ready int) {
+// podStatus ports kubectl's printPod (k8s.io/kubernetes pkg/printers/internalversion, v1.37): the
+// pod's reason, then the first unfinished init container, then the last container with a waiting or
+// terminated reason; restartable init containers (sidecars) count towards ready/total and, once the
+// pod is initialised, theirs are the only init restarts counted; Terminating applies only to pods that
+// have not finished. One deliberate difference: an evicted pod says Evicted.
+func podStatus(pod *corev1.Pod) (status string, restarts int32, ready, total int) {
 	status = string(pod.Status.Phase)
 	if pod.Status.Reason != "" {
 		status = pod.Status.Reason
 	}
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodScheduled && c.Reason == corev1.PodReasonSchedulingGated {
+			status = corev1.PodReasonSchedulingGated
+		}
+	}
+	total = len(pod.Spec.Containers)
+	sidecars := map[string]bool{}
+	for _, c := range pod.Spec.InitContainers {
+		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			sidecars[c.Name] = true
+			total++
+		}
+	}
+	var sidecarRestarts int32
 	initializing := false
 	for i, c := range pod.Status.InitContainerStatuses {
 		restarts += c.RestartCount
-		sidecar := i < len(pod.Spec.InitContainers) && pod.Spec.InitContainers[i].RestartPolicy != nil &&
-			*pod.Spec.InitContainers[i].RestartPolicy == corev1.ContainerRestartPolicyAlways
+		if sidecars[c.Name] {
+			sidecarRestarts += c.RestartCount
+		}
 		switch {
 		case c.State.Terminated != nil && c.State.Terminated.ExitCode == 0:
 			continue
-		case sidecar && c.Started != nil && *c.Started:
+		case sidecars[c.Name] && c.Started != nil && *c.Started:
+			if c.Ready {
+				ready++
+			}
 			continue
 		case c.State.Terminated != nil:
 			status = "Init:" + terminatedReason(c.State.Terminated)
@@ -179,8 +205,9 @@ func podStatus(pod *corev1.Pod) (status string, restarts int32, ready int) {
 		initializing = true
 		break
 	}
-	if !initializing {
-		hasRunning := false
+	if !initializing || podConditionTrue(pod, corev1.PodInitialized) {
+		restarts = sidecarRestarts
+		hasRunning, errorReason := false, ""
 		for i := len(pod.Status.ContainerStatuses) - 1; i >= 0; i-- {
 			c := pod.Status.ContainerStatuses[i]
 			restarts += c.RestartCount
@@ -189,15 +216,22 @@ func podStatus(pod *corev1.Pod) (status string, restarts int32, ready int) {
 				status = c.State.Waiting.Reason
 			case c.State.Terminated != nil:
 				status = terminatedReason(c.State.Terminated)
+				if c.State.Terminated.ExitCode != 0 {
+					errorReason = status
+				}
 			case c.Ready && c.State.Running != nil:
 				hasRunning = true
 				ready++
 			}
 		}
-		if status == "Completed" && hasRunning {
-			status = "NotReady"
-			if podReady(pod) {
+		if status == "Completed" {
+			switch {
+			case hasRunning && podConditionTrue(pod, corev1.PodReady):
 				status = "Running"
+			case errorReason != "":
+				status = errorReason
+			case hasRunning:
+				status = "NotReady"
 			}
 		}
 	}
@@ -206,14 +240,13 @@ func podStatus(pod *corev1.Pod) (status string, restarts int32, ready int) {
 		// fact that matters during triage.
 		status = "Evicted"
 	}
-	if pod.DeletionTimestamp != nil {
-		if pod.Status.Reason == "NodeLost" {
-			status = "Unknown"
-		} else {
-			status = "Terminating"
-		}
+	switch {
+	case pod.DeletionTimestamp != nil && pod.Status.Reason == "NodeLost":
+		status = "Unknown"
+	case pod.DeletionTimestamp != nil && !podTerminated(pod):
+		status = "Terminating"
 	}
-	return status, restarts, ready
+	return status, restarts, ready, total
 }
 
 func terminatedReason(t *corev1.ContainerStateTerminated) string {
@@ -227,9 +260,9 @@ func terminatedReason(t *corev1.ContainerStateTerminated) string {
 	}
 }
 
-func podReady(pod *corev1.Pod) bool {
+func podConditionTrue(pod *corev1.Pod, t corev1.PodConditionType) bool {
 	for _, c := range pod.Status.Conditions {
-		if c.Type == corev1.PodReady {
+		if c.Type == t {
 			return c.Status == corev1.ConditionTrue
 		}
 	}

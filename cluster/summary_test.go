@@ -237,3 +237,31 @@ func TestTransformPodKeepsWhatViewsNeed(t *testing.T) {
 		t.Error("emptyDir volume lost; drain needs it")
 	}
 }
+
+// Sidecars (restartable init containers) count towards READY, and once the pod is initialised only
+// their restarts count, as kubectl get pods prints them.
+func TestPodStatusSidecarsAndTerminalDeletes(t *testing.T) {
+	always := corev1.ContainerRestartPolicyAlways
+	started := true
+	pod := testPod("web", "n1", corev1.PodRunning, container("app", "", "", "", ""))
+	pod.CreationTimestamp = metav1.NewTime(now.Add(-time.Hour))
+	pod.Spec.InitContainers = []corev1.Container{{Name: "migrate"}, {Name: "proxy", RestartPolicy: &always}}
+	pod.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodInitialized, Status: corev1.ConditionTrue}}
+	pod.Status.InitContainerStatuses = []corev1.ContainerStatus{
+		{Name: "migrate", RestartCount: 3, State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: 0}}},
+		{Name: "proxy", Started: &started, Ready: false, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}},
+	}
+	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "app", Ready: true, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}}
+	r := podRow(pod, now)
+	if r.ReadyContainers != 1 || r.TotalContainers != 2 || r.Restarts != 0 || r.Status != "Running" {
+		t.Errorf("got %d/%d %s restarts %d; kubectl prints 1/2 Running 0", r.ReadyContainers, r.TotalContainers, r.Status, r.Restarts)
+	}
+
+	done := testPod("job", "n1", corev1.PodSucceeded, container("job", "", "", "", ""))
+	done.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "job", State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{Reason: "Completed"}}}}
+	dt := metav1.NewTime(now.Add(-time.Hour))
+	done.DeletionTimestamp = &dt
+	if r := podRow(done, now); r.Status != "Completed" || r.Broken {
+		t.Errorf("a finished pod being deleted shows %q broken=%v; kubectl shows Completed", r.Status, r.Broken)
+	}
+}

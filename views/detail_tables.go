@@ -37,8 +37,8 @@ func podRows(v *cluster.NodeView, now time.Time, st themes.Styles) []Row {
 	rows := make([]Row, len(v.PodRows))
 	for i, p := range v.PodRows {
 		status := p.Status
-		if !p.DeletionTime.IsZero() {
-			status = "Terminating (" + age(now, p.DeletionTime) + ")"
+		if status == "Terminating" {
+			status = "Terminating (" + age(now, p.TerminatingSince) + ")"
 		}
 		restarts := strconv.Itoa(int(p.Restarts))
 		cells := []string{
