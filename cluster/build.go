@@ -27,7 +27,17 @@ func (w *Watcher) publishSnapshot(synced bool) {
 		Conn: conn, LeasesUnavailable: w.leasesUnavailable(),
 	}
 	if synced {
-		unscheduled := w.rebuild(now)
+		// While the API server is unreachable no lease can arrive, so heartbeats are judged at the
+		// moment the connection failed: an outage of ktriage's own must not turn every node red.
+		judgeAt := now
+		if conn.Phase == ConnReconnecting && !conn.Since.IsZero() && conn.Since.Before(now) {
+			judgeAt = conn.Since
+		}
+		if conn.Phase != w.lastPublishedPhase {
+			w.dirty.markClock()
+			w.lastPublishedPhase = conn.Phase
+		}
+		unscheduled := w.rebuild(judgeAt)
 		if unscheduled || w.unscheduled == nil {
 			w.unscheduled = w.podsOn("")
 		}

@@ -83,17 +83,18 @@ func (w *Watcher) addHandlers() {
 			},
 		}
 	}
-	mustHandle(w.nodes, on(func(obj any) {
+	w.handlers = map[cache.SharedIndexInformer]cache.ResourceEventHandlerRegistration{}
+	w.mustHandle(w.nodes, on(func(obj any) {
 		if n, ok := obj.(*corev1.Node); ok {
 			w.dirty.mark(n.Name, dirtyNode)
 		}
 	}))
-	mustHandle(w.leases, on(func(obj any) {
+	w.mustHandle(w.leases, on(func(obj any) {
 		if l, ok := obj.(*coordinationv1.Lease); ok {
 			w.dirty.mark(l.Name, dirtyLease)
 		}
 	}))
-	mustHandle(w.pods, on(func(obj any) {
+	w.mustHandle(w.pods, on(func(obj any) {
 		if p, ok := obj.(*corev1.Pod); ok {
 			if p.Spec.NodeName == "" {
 				w.dirty.markUnscheduled()
@@ -103,7 +104,7 @@ func (w *Watcher) addHandlers() {
 		}
 	}))
 	for _, inf := range w.events {
-		mustHandle(inf, on(w.markEventSubject))
+		w.mustHandle(inf, on(w.markEventSubject))
 	}
 }
 
@@ -129,8 +130,12 @@ func (w *Watcher) markEventSubject(obj any) {
 	}
 }
 
-func mustHandle(inf cache.SharedIndexInformer, h cache.ResourceEventHandler) {
-	if _, err := inf.AddEventHandler(h); err != nil {
+// mustHandle adds h to inf and keeps the registration, whose HasSynced says when h has seen every
+// object of the initial list (the informer's own HasSynced comes earlier: handlers run asynchronously).
+func (w *Watcher) mustHandle(inf cache.SharedIndexInformer, h cache.ResourceEventHandler) {
+	reg, err := inf.AddEventHandler(h)
+	if err != nil {
 		panic("add event handler: " + err.Error()) // only fails after the informer stopped
 	}
+	w.handlers[inf] = reg
 }

@@ -52,6 +52,9 @@ type NodeSummary struct {
 	HeartbeatFromLease bool
 	// LeaseDuration is how long the Lease is valid after a renewal (40 s by default).
 	LeaseDuration time.Duration
+	// Stale says the heartbeat was older than allowed when the summary was judged (at the snapshot
+	// time, or when the connection to the API server was lost).
+	Stale bool
 
 	// Signals are the abnormal things visible at a glance, worst first.
 	Signals []Signal
@@ -128,6 +131,7 @@ func summariseNode(node *corev1.Node, lease *coordinationv1.Lease, rows []PodRow
 		}
 	}
 	s.Heartbeat, s.HeartbeatFromLease, s.LeaseDuration = heartbeat(lease, readyHeartbeat)
+	s.Stale = s.HeartbeatStale(now)
 	s.Signals = nodeSignals(&s, node, rows, now)
 	if len(s.Signals) > 0 {
 		s.Severity = s.Signals[0].Severity

@@ -78,7 +78,7 @@ func nodeSignals(s *NodeSummary, node *corev1.Node, rows []PodRow, now time.Time
 			add(SeverityWarning, c.Type, c.Message)
 		}
 	}
-	if s.Ready != ReadyUnknown && s.HeartbeatStale(now) {
+	if s.Ready != ReadyUnknown && s.Stale {
 		age := now.Sub(s.Heartbeat).Truncate(time.Second)
 		add(SeverityCritical, "heartbeat "+duration.HumanDuration(age)+" ago",
 			fmt.Sprintf("last heartbeat %s ago, lease duration %s", age, s.LeaseDuration))

@@ -40,6 +40,7 @@ type Watcher struct {
 	pods     cache.SharedIndexInformer
 	events   []cache.SharedIndexInformer
 	leases   cache.SharedIndexInformer
+	handlers map[cache.SharedIndexInformer]cache.ResourceEventHandlerRegistration
 	kick     chan struct{}
 	dirty    *dirtySet
 	leaseErr sync.Map // "reason" → string; set when Leases cannot be read
@@ -49,6 +50,9 @@ type Watcher struct {
 	unscheduled []*corev1.Pod
 	gen         uint64
 	lastConn    ConnState
+	// lastPublishedPhase is the connection phase of the last synced snapshot; a change re-judges
+	// every node's heartbeat.
+	lastPublishedPhase ConnPhase
 }
 
 // Index names on the informer caches.
@@ -181,11 +185,11 @@ func (w *Watcher) leasesUnavailable() string {
 // known to be forbidden.
 func (w *Watcher) synced() bool {
 	for _, inf := range append([]cache.SharedIndexInformer{w.nodes, w.pods}, w.events...) {
-		if !inf.HasSynced() {
+		if !w.handlers[inf].HasSynced() {
 			return false
 		}
 	}
-	return w.leases.HasSynced() || w.leasesUnavailable() != ""
+	return w.handlers[w.leases].HasSynced() || w.leasesUnavailable() != ""
 }
 
 // pump publishes a snapshot whenever something changed, at most once per MinInterval, and re-evaluates

@@ -161,3 +161,39 @@ func TestHealthTracksFailuresAndRecovery(t *testing.T) {
 		t.Errorf("%d change notifications, want 2 (fail, recover)", changes)
 	}
 }
+
+// While ktriage cannot reach the API server no lease can arrive; the nodes must not all turn stale
+// because of ktriage's own outage.
+func TestOutageDoesNotMakeEveryHeartbeatStale(t *testing.T) {
+	var mu sync.Mutex
+	clock := now
+	nowFn := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	advance := func(d time.Duration) { mu.Lock(); clock = clock.Add(d); mu.Unlock() }
+
+	n := node(healthy())
+	lease := freshLease(time.Second)
+	lease.Name, lease.Namespace = "n1", NodeLeaseNamespace
+	client := fake.NewClientset(n, lease)
+	got := newSnapshots()
+	health := NewHealth(nowFn)
+	w := NewWatcher(&Client{Kube: client, Health: health}, Options{Now: nowFn, MinInterval: 5 * time.Millisecond, ClockInterval: 20 * time.Millisecond}, got.publish)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.Run(ctx)
+	got.await(t, "synced", func(s *Snapshot) bool { return s.Synced && s.Node("n1") != nil })
+
+	health.Observe(fmt.Errorf("dial tcp 127.0.0.1:6443: connect: connection refused"))
+	advance(10 * time.Minute)
+	snap := got.await(t, "reconnecting, judged after the clock moved", func(s *Snapshot) bool {
+		return s.Conn.Phase == ConnReconnecting && s.TakenAt.Equal(now.Add(10*time.Minute))
+	})
+	if s := snap.Node("n1").Summary; s.Stale || s.Severity != SeverityNone {
+		t.Errorf("during the outage n1 is stale=%v with signals %+v; its lease was fresh when the connection dropped", s.Stale, s.Signals)
+	}
+
+	health.Observe(nil)
+	snap = got.await(t, "live again", func(s *Snapshot) bool { return s.Conn.Phase == ConnLive && s.Synced && s.TakenAt.After(now.Add(time.Minute)) })
+	if !snap.Node("n1").Summary.Stale {
+		t.Error("back online with a 10-minute-old lease, n1 should be stale")
+	}
+}

@@ -155,7 +155,7 @@ func heartbeatText(s cluster.NodeSummary, now time.Time) string {
 		src = "Ready condition"
 	}
 	text := age(now, s.Heartbeat) + " ago (" + src + ")"
-	if s.HeartbeatStale(now) {
+	if s.Stale {
 		text += " — stale"
 	}
 	return text

@@ -282,7 +282,7 @@ func (m *NodeList) nodeRow(n *cluster.NodeView) Row {
 	problemStyle := st.Severity(s.Severity.String())
 	heartbeat := age(m.now, s.Heartbeat)
 	var hbStyle *lipgloss.Style
-	if s.HeartbeatStale(m.now) {
+	if s.Stale {
 		hbStyle = &st.Critical
 	}
 	roles := "<none>"
