@@ -173,7 +173,10 @@ func (w *Watcher) eventsFor(node string, pods []*corev1.Pod) []*corev1.Event {
 	}
 	collect(subjectKey("Node", "", node))
 	for _, p := range pods {
-		collect(subjectKey("Pod", p.Namespace, p.Name))
+		if p.UID != "" {
+			collect(podUIDKey(string(p.UID)))
+		}
+		collect(subjectKey("Pod", p.Namespace, p.Name)) // events recorded without a UID
 	}
 	sortEventsNewestFirst(events)
 	if len(events) > maxEventsPerNode {

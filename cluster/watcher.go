@@ -120,12 +120,21 @@ func indexPodByNode(obj any) ([]string, error) {
 // selector for API servers (and fakes) that do not apply it, so no event is counted twice.
 func indexEventBySubject(kind string) cache.IndexFunc {
 	return func(obj any) ([]string, error) {
-		if e, ok := obj.(*corev1.Event); ok && e.InvolvedObject.Kind == kind {
-			return []string{subjectKey(kind, e.InvolvedObject.Namespace, e.InvolvedObject.Name)}, nil
+		e, ok := obj.(*corev1.Event)
+		switch {
+		case !ok || e.InvolvedObject.Kind != kind:
+			return nil, nil
+		case kind == "Pod" && e.InvolvedObject.UID != "":
+			// By UID: a StatefulSet's web-0 re-created on another node must not inherit the events
+			// of its predecessor.
+			return []string{podUIDKey(string(e.InvolvedObject.UID))}, nil
 		}
+		return []string{subjectKey(kind, e.InvolvedObject.Namespace, e.InvolvedObject.Name)}, nil
 		return nil, nil
 	}
 }
+
+func podUIDKey(uid string) string { return "PodUID/" + uid }
 
 func subjectKey(kind, namespace, name string) string {
 	if kind == "Node" {

@@ -197,3 +197,24 @@ func TestOutageDoesNotMakeEveryHeartbeatStale(t *testing.T) {
 		t.Error("back online with a 10-minute-old lease, n1 should be stale")
 	}
 }
+
+// A StatefulSet pod re-created on another node keeps its name but not its predecessor's events.
+func TestPodEventsFollowThePodUIDNotItsName(t *testing.T) {
+	n1, n2 := node(healthy()), node(healthy())
+	n2.Name = "n2"
+	web := testPod("web-0", "n2", corev1.PodRunning, container("app", "", "", "", ""))
+	web.UID = "new-uid"
+	old := &corev1.Event{
+		ObjectMeta:     metav1.ObjectMeta{Name: "web-0.1", Namespace: "default"},
+		InvolvedObject: corev1.ObjectReference{Kind: "Pod", Namespace: "default", Name: "web-0", UID: "old-uid"},
+		Type:           corev1.EventTypeWarning, Reason: "FailedMount", Message: "on n1, long ago", LastTimestamp: metav1.NewTime(now),
+	}
+	current := old.DeepCopy()
+	current.Name, current.InvolvedObject.UID, current.Reason, current.Message = "web-0.2", "new-uid", "Started", "on n2"
+	got := startWatcher(t, fake.NewClientset(n1, n2, web, old, current))
+	snap := got.await(t, "synced", func(s *Snapshot) bool { return s.Synced && s.Node("n2") != nil })
+	rows := snap.Node("n2").EventRows
+	if len(rows) != 1 || rows[0].Reason != "Started" {
+		t.Errorf("n2's events = %+v, want only the current pod's Started event", rows)
+	}
+}
