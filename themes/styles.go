@@ -110,7 +110,7 @@ type Styles struct {
 // case-insensitively: "critical" (or "error"), "warning" (or "warn"), "info"
 // (or "normal", the event type), "ok". Anything else, "" included, means no
 // severity and gets the plain Cell style.
-func (s Styles) Severity(sev string) lipgloss.Style {
+func (s *Styles) Severity(sev string) lipgloss.Style {
 	switch strings.ToLower(strings.TrimSpace(sev)) {
 	case "critical", "error":
 		return s.Critical
@@ -131,7 +131,7 @@ func (s Styles) Severity(sev string) lipgloss.Style {
 // "NotReady,SchedulingDisabled" is styled as NotReady and
 // "Ready,SchedulingDisabled" as cordoned. A status that is not recognised is
 // styled as unknown, since its health is.
-func (s Styles) Status(status string) lipgloss.Style {
+func (s *Styles) Status(status string) lipgloss.Style {
 	var ready, notReady, cordoned bool
 	for part := range strings.SplitSeq(status, ",") {
 		switch part = strings.TrimSpace(part); {

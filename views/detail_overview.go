@@ -16,7 +16,7 @@ import (
 
 // overviewLines renders the Overview tab: conditions (problems highlighted, their messages in full),
 // addresses, node info, taints, capacity against allocatable, labels and the largest images.
-func overviewLines(v *cluster.NodeView, now time.Time, st themes.Styles, width int) []string {
+func overviewLines(v *cluster.NodeView, now time.Time, st *themes.Styles, width int) []string {
 	var out []string
 	section := func(title string) {
 		if len(out) > 0 {
@@ -100,7 +100,7 @@ func overviewLines(v *cluster.NodeView, now time.Time, st themes.Styles, width i
 
 // conditionLines lays conditions out as a small table; a problem condition is highlighted and its
 // message follows in full, wrapped, because that message is usually the diagnosis.
-func conditionLines(conds []cluster.Condition, now time.Time, st themes.Styles, width int) []string {
+func conditionLines(conds []cluster.Condition, now time.Time, st *themes.Styles, width int) []string {
 	if len(conds) == 0 {
 		return []string{"  " + st.Muted.Render("<no conditions reported>")}
 	}

@@ -33,7 +33,7 @@ func podColumns() []Column {
 
 // podRows renders the Pods tab rows; broken pods first would hide the order people expect, so pods keep
 // namespace/name order and broken ones are highlighted instead.
-func podRows(v *cluster.NodeView, now time.Time, st themes.Styles) []Row {
+func podRows(v *cluster.NodeView, now time.Time, st *themes.Styles) []Row {
 	rows := make([]Row, len(v.PodRows))
 	for i, p := range v.PodRows {
 		status := p.Status
@@ -93,7 +93,7 @@ func eventColumns() []Column {
 	}
 }
 
-func eventRows(v *cluster.NodeView, now time.Time, st themes.Styles) []Row {
+func eventRows(v *cluster.NodeView, now time.Time, st *themes.Styles) []Row {
 	rows := make([]Row, len(v.EventRows))
 	for i, e := range v.EventRows {
 		cells := []string{age(now, e.LastSeen), clean(e.Type), clean(e.Reason), clean(e.Object), strconv.Itoa(int(e.Count)), clean(e.Message)}
@@ -154,7 +154,7 @@ func allocationPodRows(v *cluster.NodeView, now time.Time) []Row {
 }
 
 // allocationSummary renders the "Allocated resources" table of kubectl describe node.
-func allocationSummary(v *cluster.NodeView, st themes.Styles, width int) []string {
+func allocationSummary(v *cluster.NodeView, st *themes.Styles, width int) []string {
 	out := []string{
 		st.SectionTitle.Render("Allocated resources") + st.Muted.Render("  (total limits may be over 100 percent, i.e., overcommitted)"),
 		st.TableHeader.Render(padRight(fmt.Sprintf("  %-24s %-20s %-20s", "RESOURCE", "REQUESTS", "LIMITS"), width)),

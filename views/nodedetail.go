@@ -109,8 +109,8 @@ func (m *NodeDetail) SetNode(v *cluster.NodeView, now time.Time) {
 	if v == nil {
 		return
 	}
-	m.pods.SetRows(podRows(v, now, m.st))
-	m.events.SetRows(eventRows(v, now, m.st))
+	m.pods.SetRows(podRows(v, now, &m.st))
+	m.events.SetRows(eventRows(v, now, &m.st))
 	m.allocPods.SetRows(allocationPodRows(v, now))
 	m.layout()
 }
@@ -125,8 +125,8 @@ func (m *NodeDetail) layout() {
 	m.pods.SetSize(m.width, tableH)
 	m.events.SetSize(m.width, tableH)
 	if m.view != nil {
-		m.overview.SetLines(overviewLines(m.view, m.now, m.st, m.width))
-		summary := len(allocationSummary(m.view, m.st, m.width)) + 1
+		m.overview.SetLines(overviewLines(m.view, m.now, &m.st, m.width))
+		summary := len(allocationSummary(m.view, &m.st, m.width)) + 1
 		m.allocPods.SetSize(m.width, max(tableH-summary, 1))
 	}
 	m.overview.SetSize(m.width, body)
@@ -189,12 +189,12 @@ func (m NodeDetail) View() string {
 	case TabOverview:
 		lines = append(lines, m.overview.View())
 	case TabAllocations:
-		lines = append(lines, strings.Join(allocationSummary(m.view, m.st, m.width), "\n"), "", m.allocPods.View(m.st))
+		lines = append(lines, strings.Join(allocationSummary(m.view, &m.st, m.width), "\n"), "", m.allocPods.View(&m.st))
 		lines = append(lines, m.preview(podPreview(m.view, m.allocPods.Table.SelectedKey())))
 	case TabPods:
-		lines = append(lines, m.pods.View(m.st), m.preview(podPreview(m.view, m.pods.Table.SelectedKey())))
+		lines = append(lines, m.pods.View(&m.st), m.preview(podPreview(m.view, m.pods.Table.SelectedKey())))
 	case TabEvents:
-		lines = append(lines, m.events.View(m.st), m.preview(eventPreview(m.view, m.events.Table.SelectedKey(), m.now)))
+		lines = append(lines, m.events.View(&m.st), m.preview(eventPreview(m.view, m.events.Table.SelectedKey(), m.now)))
 	}
 	return strings.Join(lines, "\n")
 }

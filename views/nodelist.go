@@ -277,7 +277,7 @@ func requestPct(n *cluster.NodeView, res string) int64 {
 
 func (m *NodeList) nodeRow(n *cluster.NodeView) Row {
 	s := n.Summary
-	st := m.st
+	st := &m.st
 	statusStyle := st.Status(s.Status)
 	problemStyle := st.Severity(s.Severity.String())
 	heartbeat := age(m.now, s.Heartbeat)
@@ -307,7 +307,7 @@ func (m *NodeList) nodeRow(n *cluster.NodeView) Row {
 }
 
 // View renders the list.
-func (m NodeList) View() string { return m.table.View(m.st) }
+func (m NodeList) View() string { return m.table.View(&m.st) }
 
 // ShortHelp is the footer's key hints.
 func (m NodeList) ShortHelp() []key.Binding {

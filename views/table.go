@@ -130,7 +130,7 @@ func (t *Table) clamp() {
 }
 
 // View renders the header and the visible rows, exactly width columns wide and at most height+1 lines.
-func (t *Table) View(st themes.Styles) string {
+func (t *Table) View(st *themes.Styles) string {
 	var b strings.Builder
 	b.WriteString(st.TableHeader.Render(t.line(t.headerCells())))
 	end := min(t.offset+t.height, len(t.rows))
@@ -168,7 +168,7 @@ func (t *Table) line(cells []string) string {
 
 // renderRow styles a row. The selected row is rendered from plain cells in one style so its background
 // runs the full width; other rows style cell by cell.
-func (t *Table) renderRow(st themes.Styles, r Row, selected bool) string {
+func (t *Table) renderRow(st *themes.Styles, r Row, selected bool) string {
 	if selected {
 		return st.SelectedRow.Render(t.line(r.Cells))
 	}

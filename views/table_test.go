@@ -61,7 +61,8 @@ func TestTableRendersOnlyVisibleRowsAtExactWidth(t *testing.T) {
 	}
 	tbl.SetRows(rows)
 	tbl.SetSize(30, 11)
-	out := tbl.View(themes.Mono())
+	mono := themes.Mono()
+	out := tbl.View(&mono)
 	lines := strings.Split(out, "\n")
 	if len(lines) != 11 {
 		t.Fatalf("%d lines, want header + 10 rows", len(lines))
@@ -75,7 +76,7 @@ func TestTableRendersOnlyVisibleRowsAtExactWidth(t *testing.T) {
 		t.Errorf("long name not cut with an ellipsis: %q", ansi.Strip(lines[1]))
 	}
 	tbl.Bottom()
-	if last := ansi.Strip(strings.Split(tbl.View(themes.Mono()), "\n")[10]); !strings.Contains(last, "999") {
+	if last := ansi.Strip(strings.Split(tbl.View(&mono), "\n")[10]); !strings.Contains(last, "999") {
 		t.Errorf("after G the last row shown is %q, want row 999", last)
 	}
 }

@@ -224,7 +224,7 @@ func matchesByColumn(text string, idx []int, offsets []int, cols []int) map[int]
 }
 
 // View renders the filter prompt (when shown) and the table.
-func (v TableView) View(st themes.Styles) string {
+func (v TableView) View(st *themes.Styles) string {
 	table := v.Table.View(st)
 	if !v.filterShown() {
 		return table
