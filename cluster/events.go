@@ -9,6 +9,8 @@ import (
 
 // EventRow is one line of the node's Events tab.
 type EventRow struct {
+	// Key identifies the event (namespace/name), so a selection survives new events arriving.
+	Key                   string
 	Type, Reason, Message string
 	// Object names what the event is about: "node" or "pod <namespace>/<name>".
 	Object string
@@ -38,6 +40,7 @@ func EventLastSeen(e *corev1.Event) time.Time {
 
 func eventRow(e *corev1.Event) EventRow {
 	r := EventRow{
+		Key:  e.Namespace + "/" + e.Name,
 		Type: e.Type, Reason: e.Reason, Message: e.Message,
 		Count: e.Count, FirstSeen: e.FirstTimestamp.Time, LastSeen: EventLastSeen(e),
 	}

@@ -130,7 +130,6 @@ func indexEventBySubject(kind string) cache.IndexFunc {
 			return []string{podUIDKey(string(e.InvolvedObject.UID))}, nil
 		}
 		return []string{subjectKey(kind, e.InvolvedObject.Namespace, e.InvolvedObject.Name)}, nil
-		return nil, nil
 	}
 }
 

@@ -192,7 +192,9 @@ func TestOutageDoesNotMakeEveryHeartbeatStale(t *testing.T) {
 	}
 
 	health.Observe(nil)
-	snap = got.await(t, "live again", func(s *Snapshot) bool { return s.Conn.Phase == ConnLive && s.Synced && s.TakenAt.After(now.Add(time.Minute)) })
+	snap = got.await(t, "live again", func(s *Snapshot) bool {
+		return s.Conn.Phase == ConnLive && s.Synced && s.TakenAt.After(now.Add(time.Minute))
+	})
 	if !snap.Node("n1").Summary.Stale {
 		t.Error("back online with a 10-minute-old lease, n1 should be stale")
 	}

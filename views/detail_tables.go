@@ -101,19 +101,19 @@ func eventRows(v *cluster.NodeView, now time.Time, st *themes.Styles) []Row {
 		if e.Warning() {
 			styles = allStyles(len(cells), &st.Warning)
 		}
-		rows[i] = Row{Key: strconv.Itoa(i), Cells: cells, CellStyles: styles}
+		rows[i] = Row{Key: e.Key, Cells: cells, CellStyles: styles}
 	}
 	return rows
 }
 
 func eventPreview(v *cluster.NodeView, key string, now time.Time) string {
-	i, err := strconv.Atoi(key)
-	if err != nil || i >= len(v.EventRows) {
-		return ""
+	for _, e := range v.EventRows {
+		if e.Key == key {
+			return fmt.Sprintf("%s %s on %s, %d× (first %s ago, last %s ago, from %s): %s",
+				e.Type, e.Reason, e.Object, e.Count, age(now, e.FirstSeen), age(now, e.LastSeen), orNone(e.Source), e.Message)
+		}
 	}
-	e := v.EventRows[i]
-	return fmt.Sprintf("%s %s on %s, %d× (first %s ago, last %s ago, from %s): %s",
-		e.Type, e.Reason, e.Object, e.Count, age(now, e.FirstSeen), age(now, e.LastSeen), orNone(e.Source), e.Message)
+	return ""
 }
 
 func allocationPodColumns() []Column {

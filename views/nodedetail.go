@@ -105,6 +105,9 @@ func (m NodeDetail) Filtering() bool {
 
 // SetNode shows a new view of the node at time now.
 func (m *NodeDetail) SetNode(v *cluster.NodeView, now time.Time) {
+	if v != nil && v.Node == nil {
+		v = nil // a view without its node has nothing to show
+	}
 	m.view, m.now = v, now
 	if v == nil {
 		return
