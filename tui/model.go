@@ -214,10 +214,18 @@ func (m Model) focusedFiltering() bool {
 // forward hands a message to the focused view.
 func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
+	var intent tea.Msg
 	if m.screen == screenDetail {
 		m.detail, cmd = m.detail.Update(msg)
+		intent = m.detail.PopIntent()
 	} else {
 		m.list, cmd = m.list.Update(msg)
+		intent = m.list.PopIntent()
+	}
+	if intent != nil {
+		// Handled now, not through a command: a key typed right after enter belongs to the new screen.
+		next, more := m.Update(intent)
+		return next, tea.Batch(cmd, more)
 	}
 	return m, cmd
 }

@@ -74,3 +74,22 @@ func TestTypingQInFilterDoesNotQuit(t *testing.T) {
 }
 
 func stripANSI(s string) string { return ansi.Strip(s) }
+
+// enter switches screens within the same Update, so a key typed right after it (enter 3) already
+// reaches the detail view; esc q goes back and then quits.
+func TestIntentsAreHandledBeforeTheNextKey(t *testing.T) {
+	m := newDemoModel(t, demoSnapshot(t), themes.Mono(), 100, 30)
+	next, _ := m.Update(keyMsg("enter"))
+	m = next.(Model)
+	if !strings.HasPrefix(m.Screen(), "detail:") {
+		t.Fatalf("screen %q right after enter, want the node's detail", m.Screen())
+	}
+	next, _ = m.Update(keyMsg("3"))
+	if tab := next.(Model).detail.Tab(); tab.String() != "Events" {
+		t.Errorf("tab %s after enter 3, want Events", tab)
+	}
+	next, _ = next.(Model).Update(keyMsg("esc"))
+	if s := next.(Model).Screen(); s != "list" {
+		t.Errorf("screen %q right after esc, want list", s)
+	}
+}

@@ -70,6 +70,14 @@ type NodeDetail struct {
 	allocPods TableView
 	width     int
 	height    int
+	intent    tea.Msg
+}
+
+// PopIntent returns and forgets the intent the last Update produced (BackMsg), or nil.
+func (m *NodeDetail) PopIntent() tea.Msg {
+	in := m.intent
+	m.intent = nil
+	return in
 }
 
 // NewNodeDetail makes the detail view of the named node.
@@ -158,7 +166,8 @@ func (m NodeDetail) Update(msg tea.Msg) (NodeDetail, tea.Cmd) {
 	if isKey {
 		switch {
 		case key.Matches(kp, m.Keys.Back):
-			return m, func() tea.Msg { return BackMsg{} }
+			m.intent = BackMsg{}
+			return m, nil
 		case key.Matches(kp, m.Keys.NextTab):
 			m.SetTab((m.tab + 1) % DetailTab(len(tabNames)))
 			return m, nil

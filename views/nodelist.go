@@ -98,9 +98,18 @@ type NodeList struct {
 	st    themes.Styles
 	snap  *cluster.Snapshot
 	now   time.Time
-	sort  SortKey
-	desc  bool
-	width int
+	sort   SortKey
+	desc   bool
+	width  int
+	intent tea.Msg
+}
+
+// PopIntent returns and forgets the intent the last Update produced (OpenNodeMsg), or nil. The root
+// handles it within the same Update, so keys typed right after enter reach the new screen.
+func (m *NodeList) PopIntent() tea.Msg {
+	in := m.intent
+	m.intent = nil
+	return in
 }
 
 // NewNodeList makes an empty node list; the filter searches name, status, problems and roles.
@@ -165,7 +174,7 @@ func (m NodeList) Update(msg tea.Msg) (NodeList, tea.Cmd) {
 	}
 	if key.Matches(kp, m.Keys.Open) {
 		if name := m.Selected(); name != "" {
-			return m, func() tea.Msg { return OpenNodeMsg{Name: name} }
+			m.intent = OpenNodeMsg{Name: name}
 		}
 		return m, nil
 	}

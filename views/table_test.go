@@ -132,3 +132,15 @@ func keys(rows []Row) []string {
 	}
 	return out
 }
+
+// A node name pasted from an alert filters the list like typed text.
+func TestPasteIntoFilter(t *testing.T) {
+	v := NewTableView([]Column{{Title: "NAME", Width: 12}})
+	v.SetSize(60, 10)
+	v.SetRows([]Row{{Key: "worker-01", Cells: []string{"worker-01"}}, {Key: "legacy-07", Cells: []string{"legacy-07"}}})
+	v, _, _ = v.Update(press("/"))
+	v, _, _ = v.Update(tea.PasteMsg{Content: "legacy-07"})
+	if rows := v.Table.Rows(); len(rows) != 1 || rows[0].Key != "legacy-07" || v.Query() != "legacy-07" {
+		t.Errorf("after pasting, query %q rows %v; want only legacy-07", v.Query(), keys(rows))
+	}
+}

@@ -53,7 +53,7 @@ func NewTableView(cols []Column, searchCols ...int) TableView {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "filter"
-	in.CharLimit = 64
+	in.CharLimit = 253 // the longest object name Kubernetes allows
 	if len(searchCols) == 0 {
 		for i := range cols {
 			searchCols = append(searchCols, i)
@@ -96,9 +96,12 @@ func (v TableView) Update(msg tea.Msg) (TableView, tea.Cmd, bool) {
 	kp, isKey := msg.(tea.KeyPressMsg)
 	if v.filtering {
 		if !isKey {
+			// Pastes (bracketed paste) and cursor blinks: the input takes them, the results follow.
 			var cmd tea.Cmd
 			v.input, cmd = v.input.Update(msg)
-			return v, cmd, false
+			_, pasted := msg.(tea.PasteMsg)
+			v.syncQuery()
+			return v, cmd, pasted
 		}
 		switch {
 		case key.Matches(kp, v.Keys.ClearFilter):
@@ -156,12 +159,17 @@ func (v TableView) Update(msg tea.Msg) (TableView, tea.Cmd, bool) {
 func (v TableView) typeKey(kp tea.KeyPressMsg) (TableView, tea.Cmd, bool) {
 	var cmd tea.Cmd
 	v.input, cmd = v.input.Update(kp)
+	v.syncQuery()
+	return v, cmd, true
+}
+
+// syncQuery applies the input's text when it changed.
+func (v *TableView) syncQuery() {
 	if q := v.input.Value(); q != v.query {
 		v.query = q
 		v.apply()
 		v.Table.Top()
 	}
-	return v, cmd, true
 }
 
 // apply filters the rows by the query; with an empty query every row shows in its given order.
