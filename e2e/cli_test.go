@@ -271,26 +271,28 @@ func TestCLINoKubeconfigAnywhere(t *testing.T) {
 	}
 }
 
-// TestCLICredentialPluginOutputStaysOffTheTerminal: a kubeconfig exec plugin that complains on stderr
-// (token refresh warnings, say) does not add lines around ktriage's one error line; its output goes
-// to the log.
-func TestCLICredentialPluginOutputStaysOffTheTerminal(t *testing.T) {
+// TestCLICredentialPluginMessagesAreShownBeforeTheError: a kubeconfig exec plugin speaks to the person
+// on stderr (a device-code login prompt, say) before the TUI starts, so its lines must be visible, as
+// with kubectl; ktriage's own report is still one line, the last.
+func TestCLICredentialPluginMessagesAreShownBeforeTheError(t *testing.T) {
 	kubeconfig := filepath.Join(t.TempDir(), "config")
 	writeTestFile(t, kubeconfig, `apiVersion: v1
 kind: Config
 clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
-users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: sh, args: ["-c", "echo 'plugin: line one' >&2; echo 'plugin: line two' >&2; exit 3"], interactiveMode: Never}}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: sh, args: ["-c", "echo 'plugin: open https://login.example/device and enter ABCD' >&2; exit 3"], interactiveMode: Never}}}]
 contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 `)
 	res := runKtriage(t, 10*time.Second, "--kubeconfig", kubeconfig, "--request-timeout", "3s")
-	expectOneLineFailure(t, res)
-	if strings.Contains(res.stderr, "plugin: line") {
-		t.Errorf("the credential plugin's stderr reached the terminal: %q", res.stderr)
+	lines := strings.Split(strings.TrimSuffix(res.stderr, "\n"), "\n")
+	if res.code != 1 || len(lines) != 2 {
+		t.Fatalf("exit %d, stderr %q; want exit 1, the plugin's line, then ktriage's", res.code, res.stderr)
 	}
-	logged, _ := os.ReadFile(filepath.Join(res.stateDir, "ktriage", "ktriage.log"))
-	if !strings.Contains(string(logged), "plugin: line one") {
-		t.Errorf("the plugin's output is not in the log either; log:\n%s", logged)
+	if !strings.Contains(lines[0], "login.example/device") {
+		t.Errorf("the plugin's prompt is not shown: %q", res.stderr)
+	}
+	if !strings.HasPrefix(lines[1], "ktriage: ") || klogLine.MatchString(res.stderr) {
+		t.Errorf("ktriage's report is not one plain last line: %q", res.stderr)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/cluster/demo"
-	"github.com/ktriage/ktriage/tui"
 )
 
 // newDemoCommand opens the TUI on the embedded demo cluster: a dozen-odd nodes with the incidents
@@ -25,7 +24,7 @@ func newDemoCommand(opts *globalOptions) *cobra.Command {
 }
 
 func runDemo(ctx context.Context, opts *globalOptions) error {
-	return withSession(opts, func(ui tui.Options, logPath string) error {
+	return withSession(opts, func(s session) error {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		demoCluster := demo.New(time.Now())
@@ -35,6 +34,6 @@ func runDemo(ctx context.Context, opts *globalOptions) error {
 			Info:   cluster.Info{Context: demo.ContextName, Server: demo.Server, User: demo.User},
 			Health: cluster.NewHealth(nil),
 		}
-		return runTUI(ctx, client, ui, logPath)
+		return runTUI(ctx, client, s)
 	})
 }

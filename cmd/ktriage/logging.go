@@ -24,23 +24,14 @@ func stateDir() (string, error) {
 	return filepath.Join(base, "ktriage"), nil
 }
 
-// setupLogging sends klog (client-go's logger), client-go's API warnings and everything else written
-// to stderr to a file, so nothing can reach the terminal while ktriage runs. It returns the log's path
-// and a function that restores stderr and closes the log; call it before printing the final error.
-func setupLogging(path string) (string, func(), error) {
-	if path == "" {
-		dir, err := stateDir()
-		if err != nil {
-			return "", nil, err
-		}
-		path = filepath.Join(dir, "ktriage.log")
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return "", nil, fmt.Errorf("create log directory: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+// setupLogging sends klog (client-go's logger) and client-go's API warnings to the log file, so
+// nothing they print reaches the terminal. When the state directory cannot be written (a read-only
+// home on a jump host) it falls back to a temporary file rather than refusing to start. The caller
+// closes the returned file.
+func setupLogging(path string) (*os.File, string, error) {
+	f, path, err := openLog(path)
 	if err != nil {
-		return "", nil, fmt.Errorf("open log file: %w", err)
+		return nil, "", err
 	}
 	fs := flag.NewFlagSet("klog", flag.ContinueOnError)
 	klog.InitFlags(fs)
@@ -50,8 +41,33 @@ func setupLogging(path string) (string, func(), error) {
 	klog.SetOutput(f)
 	klog.LogToStderr(false)
 	rest.SetDefaultWarningHandler(rest.NewWarningWriter(klogWriter{}, rest.WarningWriterOptions{Deduplicate: true}))
-	restore := captureStderr(f)
-	return path, func() { restore(); _ = f.Close() }, nil
+	return f, path, nil
+}
+
+func openLog(path string) (*os.File, string, error) {
+	explicit := path != ""
+	if !explicit {
+		dir, err := stateDir()
+		if err == nil {
+			path = filepath.Join(dir, "ktriage.log")
+		}
+	}
+	if path != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
+			if f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err == nil {
+				return f, path, nil
+			} else if explicit {
+				return nil, "", fmt.Errorf("open log file: %w", err)
+			}
+		} else if explicit {
+			return nil, "", fmt.Errorf("create log directory: %w", err)
+		}
+	}
+	f, err := os.CreateTemp("", "ktriage-*.log")
+	if err != nil {
+		return nil, "", fmt.Errorf("no writable place for the log (state directory or %s): %w", os.TempDir(), err)
+	}
+	return f, f.Name(), nil
 }
 
 // klogWriter routes API server warnings ("v1 ComponentStatus is deprecated") into the log.

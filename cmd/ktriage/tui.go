@@ -17,7 +17,9 @@ import (
 // within the request timeout, so a bad kubeconfig or an unreachable server ends with one clear line
 // before the TUI takes the terminal.
 func runCluster(ctx context.Context, opts *globalOptions) error {
-	return withSession(opts, func(ui tui.Options, logPath string) error {
+	return withSession(opts, func(s session) error {
+		// A credential plugin may prompt (device code, MFA) while the client connects: stderr is
+		// still the terminal's here, as with kubectl.
 		client, err := cluster.NewClient(opts.configFlags.ToRawKubeConfigLoader(), "ktriage/"+buildVersion())
 		if err != nil {
 			return err
@@ -25,23 +27,29 @@ func runCluster(ctx context.Context, opts *globalOptions) error {
 		if err := client.Check(ctx); err != nil {
 			return err
 		}
-		return runTUI(ctx, client, ui, logPath)
+		return runTUI(ctx, client, s)
 	})
 }
 
-// withSession resolves the UI options and routes logging (and stderr) to the log file for the length
-// of run; stderr is the terminal's again by the time the error is printed.
-func withSession(opts *globalOptions, run func(ui tui.Options, logPath string) error) error {
+// session is what every TUI run shares: the UI options and the log.
+type session struct {
+	ui      tui.Options
+	log     *os.File
+	logPath string
+}
+
+// withSession resolves the UI options and routes logging to the log file for the length of run.
+func withSession(opts *globalOptions, run func(session) error) error {
 	ui, err := uiOptions(opts)
 	if err != nil {
 		return err
 	}
-	logPath, closeLog, err := setupLogging(opts.logFile)
+	log, logPath, err := setupLogging(opts.logFile)
 	if err != nil {
 		return err
 	}
-	defer closeLog()
-	return run(ui, logPath)
+	defer log.Close()
+	return run(session{ui: ui, log: log, logPath: logPath})
 }
 
 // uiOptions turns the flags into the root model's options. Without --theme the dark theme is a first
@@ -54,9 +62,14 @@ func uiOptions(opts *globalOptions) (tui.Options, error) {
 	return tui.Options{Styles: styles, ReadOnly: opts.readOnly, AutoTheme: opts.theme == "" && styles.Name != "mono"}, nil
 }
 
-// runTUI runs the program and the watcher that feeds it until the person quits.
-func runTUI(ctx context.Context, client *cluster.Client, opts tui.Options, logPath string) error {
+// runTUI runs the program and the watcher that feeds it until the person quits. While it runs, file
+// descriptor 2 points at the log: whatever writes to stderr behind ktriage's back (a credential plugin
+// refreshing a token, the runtime's fatal-error dump) cannot draw over the screen.
+func runTUI(ctx context.Context, client *cluster.Client, s session) error {
+	opts := s.ui
 	opts.Info = client.Info
+	restore := captureStderr(s.log)
+	defer restore()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	model := tui.New(opts)
@@ -70,7 +83,7 @@ func runTUI(ctx context.Context, client *cluster.Client, opts tui.Options, logPa
 		return fmt.Errorf("terminal: %w", err)
 	}
 	if r, ok := final.(tui.RecoveringModel); ok && r.Panic() != "" {
-		return fmt.Errorf("internal error: %s (details in %s)", r.Panic(), logPath)
+		return fmt.Errorf("internal error: %s (details in %s)", r.Panic(), s.logPath)
 	}
 	return nil
 }
