@@ -71,11 +71,11 @@ func nodeSignals(s *NodeSummary, node *corev1.Node, rows []PodRow, now time.Time
 		case s.Ready == ReadyUnknown && c.Status == string(corev1.ConditionUnknown):
 			// Every kubelet condition goes Unknown with Ready; one signal says it.
 		case kubeletConditions[corev1.NodeConditionType(c.Type)]:
-			add(SeverityCritical, c.Type, c.Message)
+			add(SeverityCritical, conditionLabel(c), c.Message)
 		case c.Unknown:
-			add(SeverityWarning, c.Type+" (unknown condition)", c.Message)
+			add(SeverityWarning, conditionLabel(c)+" (unknown condition)", c.Message)
 		default:
-			add(SeverityWarning, c.Type, c.Message)
+			add(SeverityWarning, conditionLabel(c), c.Message)
 		}
 	}
 	if s.Ready != ReadyUnknown && s.Stale {
@@ -92,6 +92,19 @@ func nodeSignals(s *NodeSummary, node *corev1.Node, rows []PodRow, now time.Time
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity > out[j].Severity })
 	return out
+}
+
+// conditionLabel names a problem condition: its type when the problem is that it is True (or False
+// for a healthy-when-true one), with the status when it is Unknown ("KernelDeadlock: Unknown" is not
+// a deadlock, only silence).
+func conditionLabel(c Condition) string {
+	if c.Status == string(corev1.ConditionUnknown) {
+		return c.Type + ": Unknown"
+	}
+	if c.Polarity == HealthyWhenTrue {
+		return c.Type + "=" + c.Status
+	}
+	return c.Type
 }
 
 func readyLabel(message, fallback string) string {

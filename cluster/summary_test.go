@@ -83,6 +83,8 @@ func TestStatusDerivation(t *testing.T) {
 		unknown[i] = cond(unknown[i].Type, corev1.ConditionUnknown, "NodeStatusUnknown", "Kubelet stopped posting node status.")
 	}
 	withKernelReady := append(healthy(), cond("KernelReady", corev1.ConditionTrue, "", ""))
+	npdUnknown := append(healthy(), cond("KernelDeadlock", corev1.ConditionUnknown, "", ""))
+	runtimeNotReady := append(healthy(), cond("ContainerRuntimeReady", corev1.ConditionFalse, "", "containerd is not running"))
 	disk := healthy()
 	disk[2] = cond(corev1.NodeDiskPressure, corev1.ConditionTrue, "KubeletHasDiskPressure", "kubelet has disk pressure")
 
@@ -103,6 +105,8 @@ func TestStatusDerivation(t *testing.T) {
 		{"stale lease while Ready", node(healthy()), freshLease(2 * time.Minute), "Ready", SeverityCritical, []string{"heartbeat 2m ago"}, nil},
 		{"disk pressure", node(disk), freshLease(time.Second), "Ready", SeverityCritical, []string{"DiskPressure"}, nil},
 		{"no conditions yet", node(nil), nil, "Unknown", SeverityNone, nil, nil},
+		{"NPD condition silent", node(npdUnknown), freshLease(time.Second), "Ready", SeverityWarning, []string{"KernelDeadlock: Unknown"}, nil},
+		{"healthy-when-true condition False", node(runtimeNotReady), freshLease(time.Second), "Ready", SeverityWarning, []string{"ContainerRuntimeReady=False"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -132,7 +132,7 @@ func (m *NodeDetail) SetSize(w, h int) { m.width, m.height = w, h; m.layout() }
 // layout sizes the tab bodies: two lines for the title and tabs, the preview under tables.
 func (m *NodeDetail) layout() {
 	body := max(m.height-2, 0)
-	tableH := max(body-previewLines-1, 1)
+	tableH := max(body-m.previewHeight(), 1)
 	m.pods.SetSize(m.width, tableH)
 	m.events.SetSize(m.width, tableH)
 	if m.view != nil {
@@ -240,8 +240,20 @@ func (m NodeDetail) tabBar() string {
 	return strings.Join(parts, m.st.TabSeparator.Render(" │ "))
 }
 
+// previewHeight is the rule plus the preview lines, or nothing on a terminal too short to spare them
+// (the rows matter more there).
+func (m NodeDetail) previewHeight() int {
+	if m.height < 14 {
+		return 0
+	}
+	return previewLines + 1
+}
+
 // preview shows the selected row's full text, wrapped, under a rule, so nothing the table cut is lost.
 func (m NodeDetail) preview(text string) string {
+	if m.previewHeight() == 0 {
+		return ""
+	}
 	rule := m.st.Border.Render(strings.Repeat("─", max(m.width, 0)))
 	wrapped := strings.Split(ansi.Wrap(sanitize.Line(text), max(m.width, 1), " "), "\n")
 	if len(wrapped) > previewLines {
