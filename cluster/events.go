@@ -17,8 +17,9 @@ type EventRow struct {
 	// Count is how many times the event happened (at least 1).
 	Count               int32
 	FirstSeen, LastSeen time.Time
-	// Source is the reporting component and host, such as "kubelet, worker-06".
-	Source string
+	// Source is the reporting component and host, such as "kubelet, worker-06"; Component is the
+	// component alone (kubelet and node-controller both report NodeNotReady).
+	Source, Component string
 }
 
 // Warning reports whether the event is of type Warning.
@@ -65,7 +66,7 @@ func eventRow(e *corev1.Event) EventRow {
 	if host == "" {
 		host = e.ReportingInstance
 	}
-	r.Source = component
+	r.Source, r.Component = component, component
 	if host != "" && host != component {
 		if r.Source != "" {
 			r.Source += ", "

@@ -88,6 +88,7 @@ func eventColumns() []Column {
 		{Title: "TYPE", Width: 7, Priority: 3},
 		{Title: "REASON", Width: 14, Priority: 5},
 		{Title: "OBJECT", Width: 14, Flex: 1, Priority: 2},
+		{Title: "SOURCE", Width: 15, Priority: 1},
 		{Title: "COUNT", Width: 5, Right: true, Priority: 4},
 		{Title: "MESSAGE", Width: 20, Flex: 4},
 	}
@@ -96,7 +97,7 @@ func eventColumns() []Column {
 func eventRows(v *cluster.NodeView, now time.Time, st *themes.Styles) []Row {
 	rows := make([]Row, len(v.EventRows))
 	for i, e := range v.EventRows {
-		cells := []string{age(now, e.LastSeen), clean(e.Type), clean(e.Reason), clean(e.Object), strconv.Itoa(int(e.Count)), clean(e.Message)}
+		cells := []string{age(now, e.LastSeen), clean(e.Type), clean(e.Reason), clean(e.Object), clean(e.Component), strconv.Itoa(int(e.Count)), clean(e.Message)}
 		var styles []*lipgloss.Style
 		if e.Warning() {
 			styles = allStyles(len(cells), &st.Warning)

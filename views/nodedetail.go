@@ -84,7 +84,11 @@ func (m *NodeDetail) PopIntent() tea.Msg {
 func NewNodeDetail(st themes.Styles, name string) NodeDetail {
 	return NodeDetail{
 		Keys: DefaultNodeDetailKeyMap(), name: name, st: st, overview: NewTextPane(),
-		pods: NewTableView(podColumns()), events: NewTableView(eventColumns()), allocPods: NewTableView(allocationPodColumns()),
+		// Filters search the words people look for, not the numbers: namespace, name, status, IP and
+		// owner of a pod; type, reason, object, source and message of an event.
+		pods:      NewTableView(podColumns(), 0, 1, 3, 8, 9),
+		events:    NewTableView(eventColumns(), 1, 2, 3, 4, 6),
+		allocPods: NewTableView(allocationPodColumns(), 0, 1),
 	}
 }
 

@@ -35,7 +35,7 @@ const (
 
 func nodeColumns() []Column {
 	return []Column{
-		{Title: "NAME", Width: 12},
+		{Title: "NAME", Width: 12, CutMiddle: true},
 		{Title: "STATUS", Width: 8},
 		{Title: "PROBLEMS", Width: 26, Flex: 6},
 		{Title: "ROLES", Width: 13, Priority: 2},
@@ -93,11 +93,11 @@ func DefaultNodeListKeyMap() NodeListKeyMap {
 
 // NodeList is the node table: every node with its status, problems and load.
 type NodeList struct {
-	Keys  NodeListKeyMap
-	table TableView
-	st    themes.Styles
-	snap  *cluster.Snapshot
-	now   time.Time
+	Keys   NodeListKeyMap
+	table  TableView
+	st     themes.Styles
+	snap   *cluster.Snapshot
+	now    time.Time
 	sort   SortKey
 	desc   bool
 	width  int

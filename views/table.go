@@ -19,6 +19,9 @@ type Column struct {
 	// Priority decides which columns go first when the terminal is too narrow: lower goes first;
 	// 0 never goes.
 	Priority int
+	// CutMiddle shortens long values in the middle, keeping the end: cloud node names share long
+	// prefixes (gke-prod-default-pool-3f2a1b2c-xk9z) and differ at the end.
+	CutMiddle bool
 }
 
 // Row is one table row of already-sanitised plain text. Styles are applied at render time, only to the
@@ -161,7 +164,8 @@ func (t *Table) line(cells []string) string {
 			b.WriteString(columnGap)
 		}
 		first = false
-		b.WriteString(fit(cellAt(cells, i), w, t.Columns[i].Right))
+		text, _ := fitColumn(cellAt(cells, i), w, t.Columns[i])
+		b.WriteString(text)
 	}
 	return padRight(b.String(), t.width)
 }
@@ -191,8 +195,8 @@ func (t *Table) renderRow(st *themes.Styles, r Row, selected bool) string {
 		if i < len(r.CellStyles) && r.CellStyles[i] != nil {
 			style = *r.CellStyles[i]
 		}
-		text := fit(cellAt(r.Cells, i), w, t.Columns[i].Right)
-		b.WriteString(highlight(text, r.Matches[i], style, st.FilterMatch))
+		text, shift := fitColumn(cellAt(r.Cells, i), w, t.Columns[i])
+		b.WriteString(highlight(text, shift(r.Matches[i]), style, st.FilterMatch))
 		used += w
 	}
 	if used < t.width {
@@ -209,6 +213,31 @@ func cellAt(cells []string, i int) string {
 		return cells[i]
 	}
 	return ""
+}
+
+// fitColumn fits a cell to its column and returns how filter-match positions move with the cut.
+func fitColumn(s string, w int, c Column) (string, func([]int) []int) {
+	same := func(p []int) []int { return p }
+	runes := []rune(s)
+	if !c.CutMiddle || ansi.StringWidth(s) <= w || w < 5 || len(runes) != ansi.StringWidth(s) {
+		return fit(s, w, c.Right), same
+	}
+	head := (w - 1) / 2
+	tail := w - 1 - head
+	cut := len(runes) - tail
+	shift := func(positions []int) []int {
+		var out []int
+		for _, p := range positions {
+			switch {
+			case p < head:
+				out = append(out, p)
+			case p >= cut:
+				out = append(out, p-cut+head+1)
+			}
+		}
+		return out
+	}
+	return string(runes[:head]) + "…" + string(runes[cut:]), shift
 }
 
 // fit truncates (with an ellipsis) or pads text to exactly w cells.

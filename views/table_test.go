@@ -144,3 +144,19 @@ func TestPasteIntoFilter(t *testing.T) {
 		t.Errorf("after pasting, query %q rows %v; want only legacy-07", v.Query(), keys(rows))
 	}
 }
+
+// Cloud node names differ at the end; a narrow NAME column keeps the end and the filter highlight.
+func TestCutMiddleKeepsTheDistinctEnd(t *testing.T) {
+	col := Column{Width: 15, CutMiddle: true}
+	text, shift := fitColumn("gke-prod-default-pool-3f2a1b2c-xk9z", 15, col)
+	if text != "gke-pro…c-xk9z" && !strings.HasSuffix(text, "xk9z") {
+		t.Errorf("cut to %q, want the unique end kept", text)
+	}
+	if ansi.StringWidth(text) != 15 {
+		t.Errorf("cut to %d cells, want 15", ansi.StringWidth(text))
+	}
+	// "xk9z" starts at rune 31 of the full name; after the cut it is the last four cells.
+	if got := shift([]int{0, 31, 34, 10}); len(got) != 3 || got[1] != 11 || got[2] != 14 {
+		t.Errorf("shifted match positions = %v, want [0 11 14] (the cut-away 10 dropped)", got)
+	}
+}
