@@ -103,8 +103,7 @@ func (s *seeder) diskPressure() {
 	s.pod(c.trainer, node)
 	s.pod(c.tfServing, node)
 	s.pod(c.featurePipeline, node)
-	s.pod(c.sparkExec, node)
-	s.pod(c.sparkExec, node)
+	s.pod(c.sparkExec, node) // one executor: two would request more CPU than the scheduler allows
 	for i := 0; i < 4; i++ {
 		at := s.ago(6*minute + time.Duration(i)*23*minute + jitter(fmt.Sprint("ev", i), 4*minute))
 		msg := fmt.Sprintf(evictedDisk, 4000+spread(fmt.Sprint("avail", i), 4000), 8200+spread(fmt.Sprint("use", i), 1800))
