@@ -138,6 +138,9 @@ func reevaluateRows(rows []PodRow, now time.Time) []PodRow {
 }
 
 func (w *Watcher) lease(node string) *coordinationv1.Lease {
+	if w.leasesUnavailable() != "" {
+		return nil // access was lost: what the cache holds is no longer renewed
+	}
 	obj, exists, _ := w.leases.GetStore().GetByKey(NodeLeaseNamespace + "/" + node)
 	if !exists {
 		return nil

@@ -164,6 +164,7 @@ func (w *Watcher) setErrorHandler(inf cache.SharedIndexInformer, stopOnForbidden
 		if stopOnForbidden != nil && apierrors.IsForbidden(err) {
 			w.leaseErr.Store("reason", "this user may not list Leases in "+NodeLeaseNamespace+"; heartbeats come from the Ready condition")
 			stopOnForbidden()
+			w.dirty.markAll() // every node's heartbeat now comes from its Ready condition
 			w.wake()
 			return
 		}
