@@ -7,7 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/sanitize"
@@ -52,9 +51,6 @@ func DefaultNodeDetailKeyMap() NodeDetailKeyMap {
 	}
 	return k
 }
-
-// previewLines is the height of the area under a table that shows the selected row in full.
-const previewLines = 2
 
 // NodeDetail shows one node in tabs: Overview, Pods, Events, Allocations.
 type NodeDetail struct {
@@ -244,31 +240,9 @@ func (m NodeDetail) tabBar() string {
 	return strings.Join(parts, m.st.TabSeparator.Render(" │ "))
 }
 
-// previewHeight is the rule plus the preview lines, or nothing on a terminal too short to spare them
-// (the rows matter more there).
-func (m NodeDetail) previewHeight() int {
-	if m.height < 14 {
-		return 0
-	}
-	return previewLines + 1
-}
+func (m NodeDetail) previewHeight() int { return previewHeight(m.height) }
 
-// preview shows the selected row's full text, wrapped, under a rule, so nothing the table cut is lost.
-func (m NodeDetail) preview(text string) string {
-	if m.previewHeight() == 0 {
-		return ""
-	}
-	rule := m.st.Border.Render(strings.Repeat("─", max(m.width, 0)))
-	wrapped := strings.Split(ansi.Wrap(sanitize.Line(text), max(m.width, 1), " "), "\n")
-	if len(wrapped) > previewLines {
-		wrapped = wrapped[:previewLines]
-		wrapped[previewLines-1] = ansi.Truncate(wrapped[previewLines-1], max(m.width-1, 0), "") + "…"
-	}
-	for len(wrapped) < previewLines {
-		wrapped = append(wrapped, "")
-	}
-	return rule + "\n" + m.st.Muted.Render(strings.Join(wrapped, "\n"))
-}
+func (m NodeDetail) preview(text string) string { return renderPreview(&m.st, text, m.width, m.height) }
 
 // ShortHelp is the footer's key hints.
 func (m NodeDetail) ShortHelp() []key.Binding {

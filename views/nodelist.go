@@ -101,6 +101,7 @@ type NodeList struct {
 	sort   SortKey
 	desc   bool
 	width  int
+	height int
 	intent tea.Msg
 }
 
@@ -120,8 +121,8 @@ func NewNodeList(st themes.Styles) NodeList {
 
 // SetSize sets the list's size.
 func (m *NodeList) SetSize(w, h int) {
-	m.width = w
-	m.table.SetSize(w, h)
+	m.width, m.height = w, h
+	m.table.SetSize(w, h-previewHeight(h))
 	m.rebuild()
 }
 
@@ -316,7 +317,38 @@ func (m *NodeList) nodeRow(n *cluster.NodeView) Row {
 }
 
 // View renders the list.
-func (m NodeList) View() string { return m.table.View(&m.st) }
+func (m NodeList) View() string {
+	if previewHeight(m.height) == 0 {
+		return m.table.View(&m.st)
+	}
+	// Pad the table so the preview stays at the bottom however few nodes there are.
+	table := m.table.View(&m.st)
+	if n := strings.Count(table, "\n") + 1; n < m.height-previewHeight(m.height) {
+		table += strings.Repeat("\n", m.height-previewHeight(m.height)-n)
+	}
+	return table + "\n" + renderPreview(&m.st, m.selectedPreview(), m.width, m.height)
+}
+
+// selectedPreview is the selected node's problems in full, with the evidence behind each.
+func (m NodeList) selectedPreview() string {
+	v := m.snap.Node(m.Selected())
+	if v == nil {
+		return ""
+	}
+	s := v.Summary
+	parts := []string{s.Name + " · " + s.Status}
+	if len(s.Signals) == 0 {
+		parts = append(parts, "no problems seen")
+	}
+	for _, sig := range s.Signals {
+		text := sig.Text
+		if sig.Detail != "" && !strings.Contains(sig.Text, sig.Detail) {
+			text += " — " + sig.Detail
+		}
+		parts = append(parts, text)
+	}
+	return strings.Join(parts, " · ")
+}
 
 // ShortHelp is the footer's key hints.
 func (m NodeList) ShortHelp() []key.Binding {
