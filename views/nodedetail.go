@@ -66,14 +66,7 @@ type NodeDetail struct {
 	allocPods TableView
 	width     int
 	height    int
-	intent    tea.Msg
-}
-
-// PopIntent returns and forgets the intent the last Update produced (BackMsg), or nil.
-func (m *NodeDetail) PopIntent() tea.Msg {
-	in := m.intent
-	m.intent = nil
-	return in
+	intentBox
 }
 
 // NewNodeDetail makes the detail view of the named node.
@@ -166,7 +159,7 @@ func (m NodeDetail) Update(msg tea.Msg) (NodeDetail, tea.Cmd) {
 	if isKey {
 		switch {
 		case key.Matches(kp, m.Keys.Back):
-			m.intent = BackMsg{}
+			m.emit(BackMsg{})
 			return m, nil
 		case key.Matches(kp, m.Keys.NextTab):
 			m.SetTab((m.tab + 1) % DetailTab(len(tabNames)))

@@ -102,15 +102,7 @@ type NodeList struct {
 	desc   bool
 	width  int
 	height int
-	intent tea.Msg
-}
-
-// PopIntent returns and forgets the intent the last Update produced (OpenNodeMsg), or nil. The root
-// handles it within the same Update, so keys typed right after enter reach the new screen.
-func (m *NodeList) PopIntent() tea.Msg {
-	in := m.intent
-	m.intent = nil
-	return in
+	intentBox
 }
 
 // NewNodeList makes an empty node list; the filter searches name, status, problems and roles.
@@ -175,7 +167,7 @@ func (m NodeList) Update(msg tea.Msg) (NodeList, tea.Cmd) {
 	}
 	if key.Matches(kp, m.Keys.Open) {
 		if name := m.Selected(); name != "" {
-			m.intent = OpenNodeMsg{Name: name}
+			m.emit(OpenNodeMsg{Name: name})
 		}
 		return m, nil
 	}
