@@ -41,7 +41,9 @@ func (s *recoverState) get() string {
 }
 
 // Recovering wraps m.
-func Recovering(m tea.Model) RecoveringModel { return RecoveringModel{inner: m, state: &recoverState{}} }
+func Recovering(m tea.Model) RecoveringModel {
+	return RecoveringModel{inner: m, state: &recoverState{}}
+}
 
 // Panic is the recovered panic's message, or "".
 func (r RecoveringModel) Panic() string { return r.state.get() }
