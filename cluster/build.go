@@ -123,7 +123,7 @@ func (w *Watcher) buildView(node *corev1.Node, prev *NodeView, kind dirtyKind, n
 			v.EventRows[i] = eventRow(e)
 		}
 	}
-	v.Summary = summariseNode(node, v.Lease, v.PodRows, now)
+	v.Summary = summariseNode(node, v.Lease, v.PodRows, now, w.leaseSeenAt(node.Name))
 	return v
 }
 
@@ -135,6 +135,14 @@ func reevaluateRows(rows []PodRow, now time.Time) []PodRow {
 		out[i] = r
 	}
 	return out
+}
+
+// leaseSeenAt is when ktriage last saw the node's Lease renewed, by its own clock, or zero.
+func (w *Watcher) leaseSeenAt(node string) time.Time {
+	if t, ok := w.leaseSeen.Load(node); ok {
+		return t.(time.Time)
+	}
+	return time.Time{}
 }
 
 func (w *Watcher) lease(node string) *coordinationv1.Lease {

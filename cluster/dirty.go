@@ -89,11 +89,36 @@ func (w *Watcher) addHandlers() {
 			w.dirty.mark(n.Name, dirtyNode)
 		}
 	}))
-	w.mustHandle(w.leases, on(func(obj any) {
+	// Renewals seen live are timed by ktriage's own clock: a jump host whose clock is off by a minute
+	// must not see every healthy node's lease as stale. (Leases not yet seen renewing are judged by
+	// their renewTime, which comes from the kubelet's clock.) The time is stored before the node is
+	// marked, so the rebuild that follows sees it.
+	leases := on(func(obj any) {
 		if l, ok := obj.(*coordinationv1.Lease); ok {
 			w.dirty.mark(l.Name, dirtyLease)
 		}
-	}))
+	})
+	markLease := leases.UpdateFunc
+	leases.UpdateFunc = func(oldObj, newObj any) {
+		o, ok1 := oldObj.(*coordinationv1.Lease)
+		n, ok2 := newObj.(*coordinationv1.Lease)
+		if ok1 && ok2 && n.Spec.RenewTime != nil && (o.Spec.RenewTime == nil || !o.Spec.RenewTime.Equal(n.Spec.RenewTime)) {
+			w.leaseSeen.Store(n.Name, w.opts.Now())
+		}
+		markLease(oldObj, newObj)
+	}
+	markDeleted := leases.DeleteFunc
+	leases.DeleteFunc = func(obj any) {
+		if l, ok := obj.(*coordinationv1.Lease); ok {
+			w.leaseSeen.Delete(l.Name)
+		} else if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+			if l, ok := tomb.Obj.(*coordinationv1.Lease); ok {
+				w.leaseSeen.Delete(l.Name)
+			}
+		}
+		markDeleted(obj)
+	}
+	w.mustHandle(w.leases, leases)
 	w.mustHandle(w.pods, on(func(obj any) {
 		if p, ok := obj.(*corev1.Pod); ok {
 			if p.Spec.NodeName == "" {

@@ -76,8 +76,9 @@ type Condition struct {
 const roleLabelPrefix = "node-role.kubernetes.io/"
 
 // summariseNode derives the node's summary. rows are the node's pod rows (terminated ones included);
-// now is the snapshot time, against which heartbeat staleness is judged.
-func summariseNode(node *corev1.Node, lease *coordinationv1.Lease, rows []PodRow, now time.Time) NodeSummary {
+// now is the snapshot time, against which heartbeat staleness is judged; leaseSeen, when set, is when
+// ktriage itself saw the Lease renewed, which replaces the kubelet-clock renewTime.
+func summariseNode(node *corev1.Node, lease *coordinationv1.Lease, rows []PodRow, now, leaseSeen time.Time) NodeSummary {
 	s := NodeSummary{
 		Name:             node.Name,
 		Unschedulable:    node.Spec.Unschedulable,
@@ -131,6 +132,9 @@ func summariseNode(node *corev1.Node, lease *coordinationv1.Lease, rows []PodRow
 		}
 	}
 	s.Heartbeat, s.HeartbeatFromLease, s.LeaseDuration = heartbeat(lease, readyHeartbeat)
+	if s.HeartbeatFromLease && !leaseSeen.IsZero() {
+		s.Heartbeat = leaseSeen
+	}
 	s.Stale = s.HeartbeatStale(now)
 	s.Signals = nodeSignals(&s, node, rows, now)
 	if len(s.Signals) > 0 {

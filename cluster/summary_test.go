@@ -110,7 +110,7 @@ func TestStatusDerivation(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := summariseNode(c.node, c.lease, nil, now)
+			s := summariseNode(c.node, c.lease, nil, now, time.Time{})
 			if s.Status != c.status {
 				t.Errorf("status = %q, want %q", s.Status, c.status)
 			}
@@ -136,7 +136,7 @@ func TestStatusDerivation(t *testing.T) {
 }
 
 func TestHeartbeatFallsBackToReadyCondition(t *testing.T) {
-	s := summariseNode(node(healthy()), nil, nil, now)
+	s := summariseNode(node(healthy()), nil, nil, now, time.Time{})
 	if s.HeartbeatFromLease || !s.Heartbeat.Equal(now.Add(-10*time.Second)) {
 		t.Errorf("heartbeat = %v from lease %v, want the Ready condition's heartbeat", s.Heartbeat, s.HeartbeatFromLease)
 	}

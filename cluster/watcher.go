@@ -33,17 +33,18 @@ type Options struct {
 // goroutine (the pump) rebuilds the dirty nodes and publishes, so a storm of watch events costs at most
 // one rebuild per MinInterval.
 type Watcher struct {
-	client   *Client
-	opts     Options
-	publish  func(*Snapshot)
-	nodes    cache.SharedIndexInformer
-	pods     cache.SharedIndexInformer
-	events   []cache.SharedIndexInformer
-	leases   cache.SharedIndexInformer
-	handlers map[cache.SharedIndexInformer]cache.ResourceEventHandlerRegistration
-	kick     chan struct{}
-	dirty    *dirtySet
-	leaseErr sync.Map // "reason" → string; set when Leases cannot be read
+	client    *Client
+	opts      Options
+	publish   func(*Snapshot)
+	nodes     cache.SharedIndexInformer
+	pods      cache.SharedIndexInformer
+	events    []cache.SharedIndexInformer
+	leases    cache.SharedIndexInformer
+	handlers  map[cache.SharedIndexInformer]cache.ResourceEventHandlerRegistration
+	kick      chan struct{}
+	dirty     *dirtySet
+	leaseErr  sync.Map // "reason" → string; set when Leases cannot be read
+	leaseSeen sync.Map // node name → time.Time: when ktriage saw its Lease renewed
 
 	// Owned by the pump goroutine.
 	views       map[string]*NodeView

@@ -220,3 +220,31 @@ func TestPodEventsFollowThePodUIDNotItsName(t *testing.T) {
 		t.Errorf("n2's events = %+v, want only the current pod's Started event", rows)
 	}
 }
+
+// A jump host whose clock runs a minute ahead of the kubelets: a lease seen renewing is fresh by
+// ktriage's own clock, whatever its renewTime says.
+func TestLeaseRenewalsAreTimedByOurOwnClock(t *testing.T) {
+	skewed := func() time.Time { return now.Add(time.Minute) }
+	lease := freshLease(2 * time.Second) // renewTime by the kubelet's clock, a minute behind ours
+	lease.Name, lease.Namespace = "n1", NodeLeaseNamespace
+	client := fake.NewClientset(node(healthy()), lease)
+	got := newSnapshots()
+	w := NewWatcher(&Client{Kube: client, Health: NewHealth(skewed)}, Options{Now: skewed, MinInterval: 5 * time.Millisecond}, got.publish)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.Run(ctx)
+	got.await(t, "synced", func(s *Snapshot) bool { return s.Synced && s.Node("n1") != nil })
+
+	renewed := lease.DeepCopy()
+	renewed.Spec.RenewTime = &metav1.MicroTime{Time: now}
+	if _, err := client.CoordinationV1().Leases(NodeLeaseNamespace).Update(ctx, renewed, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	snap := got.await(t, "the renewal", func(s *Snapshot) bool {
+		v := s.Node("n1")
+		return v != nil && v.Lease != nil && v.Lease.Spec.RenewTime.Equal(&metav1.MicroTime{Time: now})
+	})
+	if s := snap.Node("n1").Summary; s.Stale || s.Severity != SeverityNone {
+		t.Errorf("a lease renewed just now is stale=%v with %+v because the local clock runs a minute ahead", s.Stale, s.Signals)
+	}
+}
