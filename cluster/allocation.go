@@ -85,14 +85,15 @@ func computeAllocation(node *corev1.Node, pods []*corev1.Pod) Allocation {
 func allocationRow(name corev1.ResourceName, reqs, limits, allocatable corev1.ResourceList, withPercent bool) ResourceAllocation {
 	r := ResourceAllocation{Name: name, Requests: reqs[name], Limits: limits[name], Allocatable: allocatable[name], HasPercent: withPercent}
 	if withPercent {
-		r.RequestPct, r.LimitPct = percent(name, r.Requests, r.Allocatable), percent(name, r.Limits, r.Allocatable)
+		r.RequestPct, r.LimitPct = Percent(name, r.Requests, r.Allocatable), Percent(name, r.Limits, r.Allocatable)
 		r.Overcommitted = r.LimitPct > 100
 	}
 	return r
 }
 
-// percent is kubectl's fraction: milli-units for cpu, whole units otherwise, truncated.
-func percent(name corev1.ResourceName, used, allocatable resource.Quantity) int64 {
+// Percent is kubectl describe node's share of allocatable: milli-units for cpu, whole units
+// otherwise, truncated toward zero; 0 when nothing is allocatable.
+func Percent(name corev1.ResourceName, used, allocatable resource.Quantity) int64 {
 	if name == corev1.ResourceCPU {
 		if allocatable.MilliValue() == 0 {
 			return 0

@@ -6,6 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	resourcehelper "k8s.io/component-helpers/resource"
 )
 
@@ -76,7 +77,7 @@ func podRow(pod *corev1.Pod, now time.Time) PodRow {
 		Terminated: podTerminated(pod),
 		Mirror:     pod.Annotations[corev1.MirrorPodAnnotationKey] != "",
 	}
-	if ref := controllerOf(pod); ref != nil {
+	if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
 		r.OwnerKind, r.OwnerName = ref.Kind, ref.Name
 	}
 	if pod.DeletionTimestamp != nil {
@@ -146,15 +147,6 @@ func (r PodRow) StuckTerminating(now time.Time) bool {
 // leave such pods out of the node's allocations.
 func podTerminated(pod *corev1.Pod) bool {
 	return pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
-}
-
-func controllerOf(pod *corev1.Pod) *struct{ Kind, Name string } {
-	for _, ref := range pod.OwnerReferences {
-		if ref.Controller != nil && *ref.Controller {
-			return &struct{ Kind, Name string }{ref.Kind, ref.Name}
-		}
-	}
-	return nil
 }
 
 // podStatus ports kubectl's printPod (k8s.io/kubernetes pkg/printers/internalversion, v1.37): the

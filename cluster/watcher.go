@@ -16,7 +16,7 @@ import (
 )
 
 // NodeLeaseNamespace holds the kubelets' heartbeat Leases.
-const NodeLeaseNamespace = "kube-node-lease"
+const NodeLeaseNamespace = corev1.NamespaceNodeLease
 
 // Options tune a Watcher. The zero value is ready to use.
 type Options struct {

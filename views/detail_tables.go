@@ -146,8 +146,8 @@ func allocationPodRows(v *cluster.NodeView, now time.Time) []Row {
 	for i, p := range rows {
 		out[i] = Row{Key: p.Namespace + "/" + p.Name, Cells: []string{
 			clean(p.Namespace), clean(p.Name),
-			share(p.CPURequest(), cpuAlloc, true), share(p.CPULimit(), cpuAlloc, true),
-			share(p.MemRequest(), memAlloc, false), share(p.MemLimit(), memAlloc, false),
+			share(p.CPURequest(), cpuAlloc, corev1.ResourceCPU), share(p.CPULimit(), cpuAlloc, corev1.ResourceCPU),
+			share(p.MemRequest(), memAlloc, corev1.ResourceMemory), share(p.MemLimit(), memAlloc, corev1.ResourceMemory),
 			age(now, p.Created),
 		}}
 	}
@@ -178,15 +178,10 @@ func allocationSummary(v *cluster.NodeView, st *themes.Styles, width int) []stri
 	return out
 }
 
-// share prints a quantity with its truncated percentage of allocatable, in milli-units for CPU, as
-// kubectl describe node does.
-func share(q, of resource.Quantity, milli bool) string {
-	num, den := q.Value(), of.Value()
-	if milli {
-		num, den = q.MilliValue(), of.MilliValue()
-	}
-	if den == 0 {
+// share prints a quantity with its percentage of allocatable, as kubectl describe node does.
+func share(q, of resource.Quantity, name corev1.ResourceName) string {
+	if of.IsZero() {
 		return qty(q)
 	}
-	return fmt.Sprintf("%s (%d%%)", qty(q), int64(float64(num)/float64(den)*100))
+	return fmt.Sprintf("%s (%d%%)", qty(q), cluster.Percent(name, q, of))
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // NodeLeaseNamespace holds the kubelets' heartbeat Leases.
-const NodeLeaseNamespace = "kube-node-lease"
+const NodeLeaseNamespace = corev1.NamespaceNodeLease
 
 // LeaseDurationSeconds is the kubelets' lease duration (the kubelet default).
 const LeaseDurationSeconds = 40

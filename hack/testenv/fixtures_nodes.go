@@ -17,7 +17,7 @@ import (
 )
 
 // NodeLeaseNamespace holds the kubelets' heartbeat leases.
-const NodeLeaseNamespace = "kube-node-lease"
+const NodeLeaseNamespace = corev1.NamespaceNodeLease
 
 // WorkerNode returns a realistic worker node: labels, a podCIDR, capacity and allocatable (32 CPU,
 // 128 GiB, 110 pods) with the usual reservations, and the node info of a containerd node. index
