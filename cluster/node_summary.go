@@ -56,6 +56,9 @@ type NodeSummary struct {
 	// time, or when the connection to the API server was lost).
 	Stale bool
 
+	// Maintenance is set while the node is in ktriage's maintenance flow.
+	Maintenance *Maintenance
+
 	// Signals are the abnormal things visible at a glance, worst first.
 	Signals []Signal
 	// Severity is the worst signal's severity.

@@ -87,7 +87,10 @@ func nodeSignals(s *NodeSummary, node *corev1.Node, rows []PodRow, now time.Time
 	if s.MaxPods > 0 && int64(s.PodCount) >= s.MaxPods*9/10 {
 		add(SeverityWarning, fmt.Sprintf("pods %d/%d", s.PodCount, s.MaxPods), "the node is at or near its pod limit")
 	}
-	if s.Unschedulable {
+	if m, ok := ParseMaintenance(node); ok {
+		s.Maintenance = &m
+		add(SeverityInfo, m.Step(node), "started "+m.Started.Format(time.RFC3339)+" by "+m.By)
+	} else if s.Unschedulable {
 		add(SeverityInfo, "cordoned", cordonedSince(node))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity > out[j].Severity })

@@ -117,13 +117,13 @@ func stripVolumeSource(v corev1.VolumeSource) corev1.VolumeSource {
 	return out
 }
 
-// TransformNode drops managedFields, annotations and the image list beyond what the overview shows.
+// TransformNode drops managedFields, annotations (but ktriage's maintenance state) and the image list beyond what the overview shows.
 func TransformNode(obj any) (any, error) {
 	node, ok := obj.(*corev1.Node)
 	if !ok {
 		return obj, nil
 	}
-	stripMeta(&node.ObjectMeta)
+	stripMeta(&node.ObjectMeta, MaintenanceAnnotation)
 	node.Status.VolumesAttached = nil
 	node.Status.VolumesInUse = nil
 	node.Status.Images = largestImages(node.Status.Images, maxImages)

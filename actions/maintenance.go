@@ -1,0 +1,62 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ktriage/ktriage/cluster"
+)
+
+// StartMaintenance begins (or resumes) the maintenance flow of seed 000: it records the flow on the
+// node (with the boot ID, so a reboot can be recognised), cordons and drains it, and marks it
+// drained. The person then reboots or repairs the node; ktriage watches for it to come back Ready
+// with a new boot ID, and FinishMaintenance (an uncordon) ends the flow. A drain that does not finish
+// leaves the node cordoned in phase "draining"; starting again resumes it.
+func (r *Runner) StartMaintenance(ctx context.Context, node string, o DrainOptions, report func(DrainProgress)) (DrainProgress, error) {
+	rec, err := r.begin(ctx, AuditEntry{Action: string(ActionMaintenance), Node: node, Options: map[string]any{"step": "start"}}, ActionMaintenance.Needs()...)
+	if err != nil {
+		return DrainProgress{Node: node, Phase: PhaseFailed, Err: err, Summary: err.Error()}, fmt.Errorf("maintenance %s: %w", node, err)
+	}
+	if err := r.markMaintenance(ctx, node, cluster.MaintenanceDraining); err != nil {
+		err = fmt.Errorf("maintenance %s: record the flow on the node: %w", node, err)
+		return DrainProgress{Node: node, Phase: PhaseFailed, Err: err, Summary: err.Error()}, errors.Join(err, rec.finish(ResultFailed, nil, err))
+	}
+	final, drainErr := r.Drain(ctx, node, o, report)
+	if final.Phase == PhaseDone {
+		if err := r.markMaintenance(ctx, node, cluster.MaintenanceDrained); err != nil {
+			drainErr = fmt.Errorf("maintenance %s: the node is drained but the flow could not be recorded: %w", node, err)
+		}
+	}
+	result := ResultOK
+	if drainErr != nil {
+		result = ResultFailed
+	}
+	if err := rec.finish(result, nil, drainErr); err != nil {
+		drainErr = errors.Join(drainErr, err)
+	}
+	return final, drainErr
+}
+
+// markMaintenance writes the phase, keeping when and by whom the flow started and the boot ID seen
+// then (a resumed flow must not mistake the first boot for a reboot).
+func (r *Runner) markMaintenance(ctx context.Context, name, phase string) error {
+	node, err := r.kube.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	m, ok := cluster.ParseMaintenance(node)
+	if !ok {
+		m = cluster.Maintenance{BootID: node.Status.NodeInfo.BootID, Started: r.now().UTC(), By: r.User(ctx)}
+	}
+	m.Phase = phase
+	return r.setMaintenance(ctx, name, &m)
+}
+
+// FinishMaintenance ends the flow: the node is uncordoned and the record removed. Call it once the
+// node is back (or when the person decides not to wait for a reboot).
+func (r *Runner) FinishMaintenance(ctx context.Context, node string) NodeResult {
+	return r.Cordon(ctx, []string{node}, false)[0]
+}
