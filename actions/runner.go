@@ -45,6 +45,9 @@ type Runner struct {
 
 	whoOnce sync.Once
 	who     string
+
+	// inflight counts actions between their attempt and outcome lines (Wait).
+	inflight sync.WaitGroup
 }
 
 // DefaultEvictionRetryDelay is kubectl drain's pause between evictions refused by a budget.
@@ -114,6 +117,7 @@ func (r *Runner) begin(ctx context.Context, entry AuditEntry, needs ...Permissio
 	if err := r.audit.Append(entry); err != nil {
 		return nil, err
 	}
+	r.inflight.Add(1)
 	return &record{r: r, entry: entry}, nil
 }
 
@@ -125,6 +129,7 @@ func (r *Runner) stamp(ctx context.Context, e *AuditEntry) {
 // finish writes the outcome line. The action has happened by now, so a failure to write is
 // returned alongside, never instead of, the action's own result.
 func (rec *record) finish(result string, pods []string, actionErr error) error {
+	defer rec.r.inflight.Done()
 	e := rec.entry
 	e.Time = rec.r.now().UTC()
 	e.Result, e.Pods, e.Error = result, pods, ""
@@ -132,4 +137,25 @@ func (rec *record) finish(result string, pods []string, actionErr error) error {
 		e.Error = actionErr.Error()
 	}
 	return rec.r.audit.Append(e)
+}
+
+// CheckAudit tells whether the audit log can be written; without it no action is offered.
+func (r *Runner) CheckAudit() error {
+	if r.audit == nil {
+		return fmt.Errorf("%w: no audit log configured", ErrAuditUnavailable)
+	}
+	return r.audit.Check()
+}
+
+// Wait waits, at most timeout, for running actions to write their outcome; ktriage calls it on the
+// way out after cancelling them, so a drain cut short by quitting is still recorded as cancelled.
+func (r *Runner) Wait(timeout time.Duration) bool {
+	done := make(chan struct{})
+	go func() { r.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
 }

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"k8s.io/apimachinery/pkg/types"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -13,6 +14,8 @@ import (
 // PodRow is one line of the node's Pods tab.
 type PodRow struct {
 	Namespace, Name string
+	// UID tells this pod from a namesake created after it (a StatefulSet's replacement).
+	UID types.UID
 	// ReadyContainers of TotalContainers are ready ("1/2").
 	ReadyContainers, TotalContainers int
 	// Status is what kubectl get pods prints: Running, ContainerCreating, CrashLoopBackOff, OOMKilled,
@@ -68,7 +71,7 @@ func podRow(pod *corev1.Pod, now time.Time) PodRow {
 	req := resourcehelper.PodRequests(pod, resourcehelper.PodResourcesOptions{UseStatusResources: true})
 	lim := resourcehelper.PodLimits(pod, resourcehelper.PodResourcesOptions{UseStatusResources: true})
 	r := PodRow{
-		Namespace: pod.Namespace, Name: pod.Name,
+		Namespace: pod.Namespace, Name: pod.Name, UID: pod.UID,
 		ReadyContainers: ready, TotalContainers: total,
 		Status: status, Restarts: restarts, Message: podMessage(pod),
 		CPURequestMilli: milli(req, corev1.ResourceCPU), CPULimitMilli: milli(lim, corev1.ResourceCPU),

@@ -36,6 +36,7 @@ func (t DetailTab) String() string { return tabNames[t] }
 type NodeDetailKeyMap struct {
 	NextTab, PrevTab, Back key.Binding
 	Tabs                   []key.Binding
+	Actions                ActionKeyMap
 }
 
 // DefaultNodeDetailKeyMap binds tab/shift+tab, 1–4 and esc.
@@ -44,6 +45,7 @@ func DefaultNodeDetailKeyMap() NodeDetailKeyMap {
 		NextTab: key.NewBinding(key.WithKeys("tab", "right"), key.WithHelp("tab", "next tab")),
 		PrevTab: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("shift+tab", "previous tab")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Actions: DefaultActionKeyMap(),
 	}
 	for i, name := range tabNames {
 		n := strconv.Itoa(i + 1)
@@ -119,6 +121,9 @@ func (m *NodeDetail) SetNode(v *cluster.NodeView, now time.Time) {
 	m.layout()
 }
 
+// SetAvailability turns the action keys on or off and gives withheld ones their reason.
+func (m *NodeDetail) SetAvailability(av Availability) { m.Keys.Actions = m.Keys.Actions.apply(av) }
+
 // SetSize sets the view's size.
 func (m *NodeDetail) SetSize(w, h int) { m.width, m.height = w, h; m.layout() }
 
@@ -168,6 +173,14 @@ func (m NodeDetail) Update(msg tea.Msg) (NodeDetail, tea.Cmd) {
 			m.SetTab((m.tab + DetailTab(len(tabNames)) - 1) % DetailTab(len(tabNames)))
 			return m, nil
 		}
+		if act := m.Keys.Actions.matchNode(kp); act != "" {
+			m.emit(NodeActionMsg{Action: act, Nodes: []string{m.name}})
+			return m, nil
+		}
+		if m.tab == TabPods && (key.Matches(kp, m.Keys.Actions.DeletePod) || key.Matches(kp, m.Keys.Actions.ForceDeletePod)) {
+			m.emitPodAction(key.Matches(kp, m.Keys.Actions.ForceDeletePod))
+			return m, nil
+		}
 		for i, b := range m.Keys.Tabs {
 			if key.Matches(kp, b) {
 				m.SetTab(DetailTab(i))
@@ -182,6 +195,24 @@ func (m NodeDetail) Update(msg tea.Msg) (NodeDetail, tea.Cmd) {
 	}
 	m.overview, _ = m.overview.Update(msg)
 	return m, nil
+}
+
+// emitPodAction asks to delete the selected pod.
+func (m *NodeDetail) emitPodAction(force bool) {
+	if m.view == nil {
+		return
+	}
+	key := m.pods.Table.SelectedKey()
+	for _, r := range m.view.PodRows {
+		if r.Namespace+"/"+r.Name == key {
+			act := ActDeletePod
+			if force {
+				act = ActForceDeletePod
+			}
+			m.emit(PodActionMsg{Action: act, Node: m.name, Namespace: r.Namespace, Name: r.Name, UID: r.UID})
+			return
+		}
+	}
 }
 
 // View renders the title, the tab bar and the current tab.
@@ -250,5 +281,7 @@ func (m NodeDetail) ShortHelp() []key.Binding {
 
 // FullHelp lists every key of the view.
 func (m NodeDetail) FullHelp() [][]key.Binding {
-	return [][]key.Binding{append([]key.Binding{m.Keys.NextTab, m.Keys.PrevTab, m.Keys.Back}, m.Keys.Tabs...), m.pods.FullHelp()}
+	a := m.Keys.Actions
+	actions := append(a.nodeBindings(), a.DeletePod, a.ForceDeletePod)
+	return [][]key.Binding{append([]key.Binding{m.Keys.NextTab, m.Keys.PrevTab, m.Keys.Back}, m.Keys.Tabs...), actions, m.pods.FullHelp()}
 }

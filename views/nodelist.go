@@ -73,15 +73,19 @@ var sortColumn = map[SortKey]int{
 
 // NodeListKeyMap are the node list's own keys.
 type NodeListKeyMap struct {
-	Open  key.Binding
-	Sorts map[SortKey]key.Binding
+	Open, Mark, ClearMarks key.Binding
+	Sorts                  map[SortKey]key.Binding
+	Actions                ActionKeyMap
 }
 
 // DefaultNodeListKeyMap binds enter and the sort keys.
 func DefaultNodeListKeyMap() NodeListKeyMap {
 	b := func(k, help string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, help)) }
 	return NodeListKeyMap{
-		Open: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open node")),
+		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open node")),
+		Mark:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark node")),
+		ClearMarks: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear marks")),
+		Actions:    DefaultActionKeyMap(),
 		Sorts: map[SortKey]key.Binding{
 			SortProblems: b("P", "sort: problems (sick first)"), SortName: b("N", "sort: name"),
 			SortStatus: b("S", "sort: status"), SortRoles: b("R", "sort: roles"), SortPods: b("O", "sort: pods"),
@@ -102,12 +106,14 @@ type NodeList struct {
 	desc   bool
 	width  int
 	height int
+	// marked are the nodes picked for an action on several nodes, by name.
+	marked map[string]bool
 	intentBox
 }
 
 // NewNodeList makes an empty node list; the filter searches name, status, problems and roles.
 func NewNodeList(st themes.Styles) NodeList {
-	return NodeList{Keys: DefaultNodeListKeyMap(), st: st,
+	return NodeList{Keys: DefaultNodeListKeyMap(), st: st, marked: map[string]bool{},
 		table: NewTableView(nodeColumns(), colName, colStatus, colProblems, colRoles)}
 }
 
@@ -137,6 +143,37 @@ func (m *NodeList) SetStyles(st themes.Styles) {
 // Selected returns the name of the node under the cursor, or "".
 func (m NodeList) Selected() string { return m.table.Table.SelectedKey() }
 
+// Marked lists the marked nodes in display order.
+func (m NodeList) Marked() []string {
+	var out []string
+	for _, r := range m.table.Table.Rows() {
+		if m.marked[r.Key] {
+			out = append(out, r.Key)
+		}
+	}
+	return out
+}
+
+// ClearMarks unmarks every node.
+func (m *NodeList) ClearMarks() {
+	clear(m.marked)
+	m.rebuild()
+}
+
+// SetAvailability turns the action keys on or off and gives withheld ones their reason.
+func (m *NodeList) SetAvailability(av Availability) { m.Keys.Actions = m.Keys.Actions.apply(av) }
+
+// targets are the nodes an action on several nodes applies to: the marked ones, or the selected one.
+func (m NodeList) targets() []string {
+	if marked := m.Marked(); len(marked) > 0 {
+		return marked
+	}
+	if name := m.Selected(); name != "" {
+		return []string{name}
+	}
+	return nil
+}
+
 // Select moves the cursor to a node.
 func (m *NodeList) Select(name string) { m.table.Table.SelectKey(name) }
 
@@ -165,9 +202,36 @@ func (m NodeList) Update(msg tea.Msg) (NodeList, tea.Cmd) {
 	if !ok {
 		return m, cmd
 	}
-	if key.Matches(kp, m.Keys.Open) {
+	switch {
+	case key.Matches(kp, m.Keys.Open):
 		if name := m.Selected(); name != "" {
 			m.emit(OpenNodeMsg{Name: name})
+		}
+		return m, nil
+	case key.Matches(kp, m.Keys.Mark):
+		if name := m.Selected(); name != "" {
+			m.marked[name] = !m.marked[name]
+			if !m.marked[name] {
+				delete(m.marked, name)
+			}
+			m.rebuild()
+			m.table.Table.Move(1)
+		}
+		return m, nil
+	case key.Matches(kp, m.Keys.ClearMarks) && len(m.marked) > 0:
+		m.ClearMarks()
+		return m, nil
+	}
+	switch act := m.Keys.Actions.matchNode(kp); act {
+	case ActCordon, ActUncordon:
+		if nodes := m.targets(); len(nodes) > 0 {
+			m.emit(NodeActionMsg{Action: act, Nodes: nodes})
+		}
+		return m, nil
+	case ActDrain, ActMaintenance:
+		// A drain needs the person's eyes on one node's pods: it takes the selected node only.
+		if name := m.Selected(); name != "" {
+			m.emit(NodeActionMsg{Action: act, Nodes: []string{name}})
 		}
 		return m, nil
 	}
@@ -189,6 +253,11 @@ func (m *NodeList) rebuild() {
 	if m.snap == nil {
 		m.table.SetRows(nil)
 		return
+	}
+	for name := range m.marked {
+		if m.snap.Node(name) == nil {
+			delete(m.marked, name) // a deleted node cannot be acted on
+		}
 	}
 	nodes := slices.Clone(m.snap.Nodes)
 	slices.SortStableFunc(nodes, func(a, b *cluster.NodeView) int {
@@ -305,8 +374,14 @@ func (m *NodeList) nodeRow(n *cluster.NodeView) Row {
 		styles[colProblems] = &st.Muted
 	}
 	styles[colHeartbeat] = hbStyle
-	return Row{Key: s.Name, Cells: cells, CellStyles: styles}
+	if m.marked[s.Name] {
+		cells[colName] = markPrefix + cells[colName]
+	}
+	return Row{Key: s.Name, Cells: cells, CellStyles: styles, Marked: m.marked[s.Name]}
 }
+
+// markPrefix starts a marked node's name, for terminals where the marked style does not show.
+const markPrefix = "• "
 
 // View renders the list.
 func (m NodeList) View() string {
@@ -347,7 +422,8 @@ func (m NodeList) ShortHelp() []key.Binding {
 	if m.table.Filtering() {
 		return m.table.ShortHelp()
 	}
-	return append(m.table.ShortHelp(), m.Keys.Open, m.Keys.Sorts[SortName], m.Keys.Sorts[SortProblems])
+	a := m.Keys.Actions
+	return append(m.table.ShortHelp(), m.Keys.Open, m.Keys.Mark, a.Cordon, a.Drain, m.Keys.Sorts[SortProblems])
 }
 
 // FullHelp lists every key of the list, grouped.
@@ -356,5 +432,6 @@ func (m NodeList) FullHelp() [][]key.Binding {
 	for k := SortProblems; k <= SortHeartbeat; k++ {
 		sorts = append(sorts, m.Keys.Sorts[k])
 	}
-	return [][]key.Binding{append([]key.Binding{m.Keys.Open}, m.table.FullHelp()...), sorts}
+	actions := append([]key.Binding{m.Keys.Mark, m.Keys.ClearMarks}, m.Keys.Actions.nodeBindings()...)
+	return [][]key.Binding{append([]key.Binding{m.Keys.Open}, m.table.FullHelp()...), actions, sorts}
 }

@@ -34,6 +34,8 @@ type Row struct {
 	CellStyles []*lipgloss.Style
 	// Broken rows are drawn with the theme's RowBroken style.
 	Broken bool
+	// Marked rows (picked for an action on several rows) are drawn with the theme's MarkedRow style.
+	Marked bool
 	// Matches are the rune positions matched by the filter, per column.
 	Matches map[int][]int
 }
@@ -175,6 +177,9 @@ func (t *Table) line(cells []string) string {
 func (t *Table) renderRow(st *themes.Styles, r Row, selected bool) string {
 	if selected {
 		return st.SelectedRow.Render(t.line(r.Cells))
+	}
+	if r.Marked {
+		return st.MarkedRow.Render(t.line(r.Cells))
 	}
 	base := st.Cell
 	if r.Broken {

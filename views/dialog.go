@@ -1,0 +1,129 @@
+package views
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ktriage/ktriage/themes"
+)
+
+// Dialog is a modal over the current screen: it gets every key first and answers with intents (run
+// this, cancel that, close me) that the root carries out.
+type Dialog interface {
+	Update(msg tea.Msg) tea.Cmd
+	// View is the dialog's content; the root draws it in a box.
+	View() string
+	Title() string
+	SetSize(w, h int)
+	PopIntent() tea.Msg
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+	// Typing reports whether a text field has the focus, so q and ? are typed, not obeyed.
+	Typing() bool
+}
+
+// CloseDialogMsg is the intent to close the dialog on top.
+type CloseDialogMsg struct{}
+
+// RenderDialog draws a dialog in the theme's box, filling the body (w × h): dialogs here carry
+// tables and progress, so they take the room they are given.
+func RenderDialog(st *themes.Styles, d Dialog, w, h int) string {
+	frameW, frameH := st.Dialog.GetFrameSize()
+	innerW, innerH := max(w-frameW, 1), max(h-frameH, 1)
+	title := st.DialogTitle.Render(ansi.Truncate(d.Title(), innerW, "…"))
+	body := fitLines(d.View(), innerW, innerH-1)
+	return st.Dialog.Width(w).Height(h).Render(title + "\n" + body)
+}
+
+// DialogInner is the content size a dialog gets inside a w × h box (one line goes to the title).
+func DialogInner(st *themes.Styles, w, h int) (int, int) {
+	frameW, frameH := st.Dialog.GetFrameSize()
+	return max(w-frameW, 1), max(h-frameH-1, 1)
+}
+
+// fitLines cuts text to w columns and h lines, padding with empty lines.
+func fitLines(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ConfirmKeyMap are a confirmation's keys.
+type ConfirmKeyMap struct{ Yes, No key.Binding }
+
+// ConfirmDialog asks a yes/no question about an action, saying exactly what will change.
+type ConfirmDialog struct {
+	Keys  ConfirmKeyMap
+	st    *themes.Styles
+	title string
+	body  []string
+	// warning is shown in the critical style (force delete).
+	warning string
+	yes     tea.Msg
+	width   int
+	intentBox
+}
+
+// NewConfirmDialog asks title; body says what will happen; yes is the intent sent on y or enter.
+func NewConfirmDialog(st *themes.Styles, title string, body []string, warning string, yes tea.Msg, yesLabel string) *ConfirmDialog {
+	return &ConfirmDialog{st: st, title: title, body: body, warning: warning, yes: yes,
+		Keys: ConfirmKeyMap{
+			Yes: key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", yesLabel)),
+			No:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
+		}}
+}
+
+// Update answers y/enter with the action's intent and n/esc with closing.
+func (d *ConfirmDialog) Update(msg tea.Msg) tea.Cmd {
+	kp, ok := msg.(tea.KeyPressMsg)
+	switch {
+	case !ok:
+	case key.Matches(kp, d.Keys.Yes):
+		d.emit(d.yes)
+	case key.Matches(kp, d.Keys.No):
+		d.emit(CloseDialogMsg{})
+	}
+	return nil
+}
+
+// View lists what will happen, then the warning.
+func (d *ConfirmDialog) View() string {
+	lines := make([]string, 0, len(d.body)+3)
+	for _, l := range d.body {
+		lines = append(lines, ansi.Wrap(l, max(d.width, 10), " "))
+	}
+	if d.warning != "" {
+		lines = append(lines, "", d.st.Critical.Render(ansi.Wrap(d.warning, max(d.width, 10), " ")))
+	}
+	lines = append(lines, "", d.st.Muted.Render("y confirm · n cancel"))
+	return strings.Join(lines, "\n")
+}
+
+// Title is the question.
+func (d *ConfirmDialog) Title() string { return d.title }
+
+// SetSize sets the content width.
+func (d *ConfirmDialog) SetSize(w, _ int) { d.width = w }
+
+// ShortHelp lists y and n.
+func (d *ConfirmDialog) ShortHelp() []key.Binding { return []key.Binding{d.Keys.Yes, d.Keys.No} }
+
+// FullHelp lists y and n.
+func (d *ConfirmDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
+
+// Typing is false: a confirmation has no text field.
+func (d *ConfirmDialog) Typing() bool { return false }
