@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"context"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ktriage/ktriage/actions"
 	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/sanitize"
 	"github.com/ktriage/ktriage/themes"
@@ -23,8 +25,12 @@ type tickMsg time.Time
 type Options struct {
 	Styles themes.Styles
 	Info   cluster.Info
-	// ReadOnly is shown in the header; later issues use it to withhold actions.
+	// ReadOnly is shown in the header and withholds every action.
 	ReadOnly bool
+	// Actions carries out what the person confirms; nil offers no action (as read-only).
+	Actions *actions.Runner
+	// ActionContext is cancelled when ktriage quits, which cancels a running drain.
+	ActionContext context.Context
 	// Now is the clock (tests pin it); default time.Now.
 	Now func() time.Time
 	// NoTick disables the once-a-second refresh (golden tests).
@@ -60,6 +66,18 @@ type Model struct {
 	showHelp bool
 	flash    flash
 	layout   layout
+
+	// dialog is the modal on top (a confirmation, the drain dialog), or nil.
+	dialog views.Dialog
+	// drain is the running drain, or nil: one at a time.
+	drain *drainRun
+	// perms is the RBAC preflight's answer, once permsKnown; auditErr says the audit log cannot be
+	// written, which withholds every action.
+	perms      actions.Permissions
+	permsKnown bool
+	auditErr   error
+	// quitArmed is set by a first ctrl+c while a drain runs; a second one quits anyway.
+	quitArmed bool
 }
 
 // flash is a one-line message in the footer that expires.
@@ -76,8 +94,10 @@ func New(opts Options) Model {
 	}
 	h := help.New()
 	h.Styles = opts.Styles.Help
-	return Model{opts: opts, st: opts.Styles, keys: DefaultGlobalKeyMap(), help: h,
+	m := Model{opts: opts, st: opts.Styles, keys: DefaultGlobalKeyMap(), help: h,
 		now: opts.Now(), list: views.NewNodeList(opts.Styles)}
+	m.applyAvailability()
+	return m
 }
 
 // Init starts the clock.
@@ -88,6 +108,9 @@ func (m Model) Init() tea.Cmd {
 	}
 	if !m.opts.NoTick {
 		cmds = append(cmds, tick())
+	}
+	if !m.availability().ReadOnly {
+		cmds = append(cmds, preflight(m.actionCtx(), m.opts.Actions))
 	}
 	return tea.Batch(cmds...)
 }
@@ -113,6 +136,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case views.BackMsg:
 		m.screen = screenList
 		return m, nil
+	case permissionsMsg:
+		m.perms, m.auditErr, m.permsKnown = msg.perms, msg.auditErr, true
+		m.applyAvailability()
+		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case tea.BackgroundColorMsg:
@@ -121,7 +148,77 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if next, cmd, ok := m.handleAction(msg); ok {
+		return next, cmd
+	}
+	if m.dialog != nil && m.dialog.Typing() {
+		return m.dialogUpdate(msg) // the text field's cursor blink
+	}
 	return m.forward(msg)
+}
+
+// handleAction routes the intents and results of actions; ok is false for other messages.
+func (m Model) handleAction(msg tea.Msg) (_ Model, _ tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case views.NodeActionMsg:
+		next, cmd := m.requestNodeAction(msg)
+		return next, cmd, true
+	case views.PodActionMsg:
+		return m.requestPodAction(msg), nil, true
+	case views.CloseDialogMsg:
+		m.dialog = nil
+		return m, nil, true
+	case runCordonMsg:
+		next, cmd := m.runCordon(msg)
+		return next, cmd, true
+	case cordonDoneMsg:
+		return m.cordonDone(msg), nil, true
+	case runDeletePodMsg:
+		next, cmd := m.runDeletePod(msg)
+		return next, cmd, true
+	case deletePodDoneMsg:
+		return m.deletePodDone(msg), nil, true
+	case views.PreviewDrainMsg:
+		next, cmd := m.previewDrain(msg)
+		return next, cmd, true
+	case previewDoneMsg:
+		if d := m.drainDialog(msg.node); d != nil {
+			d.SetPlan(msg.seq, msg.plan)
+		}
+		return m, nil, true
+	case views.StartDrainMsg:
+		next, cmd := m.startDrainRun(msg)
+		return next, cmd, true
+	case drainProgressMsg:
+		next, cmd := m.drainProgress(msg)
+		return next, cmd, true
+	case drainEndedMsg:
+		return m.drainEnded(msg), nil, true
+	case views.CancelDrainMsg:
+		return m.cancelDrain(msg), nil, true
+	case views.FinishMaintenanceMsg:
+		next, cmd := m.finishMaintenance(msg)
+		return next, cmd, true
+	case finishDoneMsg:
+		return m.finishDone(msg), nil, true
+	}
+	return m, nil, false
+}
+
+// handleIntent carries out a view's intent now, within the same Update.
+func (m Model) handleIntent(intent tea.Msg) (Model, tea.Cmd) {
+	if intent == nil {
+		return m, nil
+	}
+	next, cmd := m.Update(intent)
+	return next.(Model), cmd
+}
+
+// dialogUpdate hands a message to the dialog and carries out its intent.
+func (m Model) dialogUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.dialog.Update(msg)
+	next, more := m.handleIntent(m.dialog.PopIntent())
+	return next, tea.Batch(cmd, more)
 }
 
 func (m *Model) resize(w, h int) {
@@ -130,6 +227,9 @@ func (m *Model) resize(w, h int) {
 	m.help.SetWidth(w)
 	m.list.SetSize(m.layout.body.w, m.layout.body.h)
 	m.detail.SetSize(m.layout.body.w, m.layout.body.h)
+	if m.dialog != nil {
+		m.dialog.SetSize(views.DialogInner(&m.st, m.layout.body.w, m.layout.body.h))
+	}
 }
 
 func (m Model) handleSnapshot(s *cluster.Snapshot) Model {
@@ -149,6 +249,9 @@ func (m *Model) refresh() {
 	if m.screen == screenDetail {
 		m.detail.SetNode(m.snap.Node(m.detail.Name()), m.now)
 	}
+	if d, ok := m.dialog.(*views.DrainDialog); ok {
+		d.SetNode(m.snap.Node(d.Node()), m.now)
+	}
 }
 
 func (m Model) openNode(name string) Model {
@@ -158,6 +261,7 @@ func (m Model) openNode(name string) Model {
 		return m
 	}
 	m.detail = views.NewNodeDetail(m.st, name)
+	m.detail.SetAvailability(m.availability())
 	m.detail.SetSize(m.layout.body.w, m.layout.body.h)
 	m.detail.SetNode(v, m.now)
 	m.screen = screenDetail
@@ -180,13 +284,26 @@ func (m *Model) setFlash(text string, isErr bool) {
 // the focused view.
 func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(kp, m.keys.ForceQuit) {
+		if m.drain != nil && !m.quitArmed {
+			m.quitArmed = true
+			m.setFlash("a drain of "+sanitize.Line(m.drain.node)+" is running: esc in its dialog cancels it; ctrl+c again quits and cancels it", true)
+			return m, nil
+		}
 		return m, tea.Quit
 	}
+	m.quitArmed = false
 	if m.showHelp {
 		if key.Matches(kp, m.keys.Help, m.keys.Close, m.keys.Quit) {
 			m.showHelp = false
 		}
 		return m, nil
+	}
+	if m.dialog != nil {
+		if key.Matches(kp, m.keys.Help) && !m.dialog.Typing() {
+			m.showHelp = true
+			return m, nil
+		}
+		return m.dialogUpdate(kp)
 	}
 	if m.focusedFiltering() {
 		return m.forward(kp)

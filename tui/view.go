@@ -10,6 +10,7 @@ import (
 
 	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/sanitize"
+	"github.com/ktriage/ktriage/views"
 )
 
 // View draws the screen.
@@ -40,6 +41,8 @@ func (m Model) body() string {
 	switch {
 	case m.showHelp:
 		return m.helpView()
+	case m.dialog != nil:
+		return views.RenderDialog(&m.st, m.dialog, m.layout.body.w, m.layout.body.h)
 	case m.snap == nil || !m.snap.Synced:
 		return m.syncingView()
 	case m.screen == screenDetail:
@@ -120,6 +123,9 @@ func (m Model) footer() string {
 }
 
 func (m Model) focusedShortHelp() []key.Binding {
+	if m.dialog != nil {
+		return m.dialog.ShortHelp()
+	}
 	if m.screen == screenDetail {
 		return m.detail.ShortHelp()
 	}
@@ -128,7 +134,9 @@ func (m Model) focusedShortHelp() []key.Binding {
 
 func (m Model) helpView() string {
 	var groups [][]key.Binding
-	if m.screen == screenDetail {
+	if m.dialog != nil {
+		groups = m.dialog.FullHelp()
+	} else if m.screen == screenDetail {
 		groups = m.detail.FullHelp()
 	} else {
 		groups = m.list.FullHelp()

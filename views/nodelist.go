@@ -422,8 +422,9 @@ func (m NodeList) ShortHelp() []key.Binding {
 	if m.table.Filtering() {
 		return m.table.ShortHelp()
 	}
+	// The footer is narrow: what a person looking at a sick node needs first, no arrows.
 	a := m.Keys.Actions
-	return append(m.table.ShortHelp(), m.Keys.Open, m.Keys.Mark, a.Cordon, a.Drain, m.Keys.Sorts[SortProblems])
+	return []key.Binding{m.Keys.Open, m.table.Keys.Filter, a.Cordon, a.Drain, a.Maintenance, m.Keys.Mark, a.Uncordon}
 }
 
 // FullHelp lists every key of the list, grouped.

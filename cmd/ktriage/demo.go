@@ -34,6 +34,6 @@ func runDemo(ctx context.Context, opts *globalOptions) error {
 			Info:   cluster.Info{Context: demo.ContextName, Server: demo.Server, User: demo.User},
 			Health: cluster.NewHealth(nil),
 		}
-		return runTUI(ctx, client, s)
+		return runTUI(ctx, client, newRunner(client, opts), s)
 	})
 }

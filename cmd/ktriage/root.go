@@ -28,12 +28,18 @@ func newRootCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runCluster(cmd.Context(), opts)
 		},
+		// Every command reads the config file first; flags given on the command line win over it.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return applyConfig(opts, cmd.Flags())
+		},
 	}
 	flags := root.PersistentFlags()
 	opts.configFlags.AddFlags(flags)
 	flags.StringVar(&opts.theme, "theme", "", "colour theme: dark (default), light, high-contrast or mono; NO_COLOR forces mono")
-	flags.BoolVar(&opts.readOnly, "readonly", false, "never offer or run an action that changes the cluster")
+	flags.BoolVar(&opts.readOnly, "readonly", false, "never offer or run an action that changes the cluster (config: readonly: true)")
 	flags.StringVar(&opts.logFile, "log-file", "", "where client-go and ktriage log (default $XDG_STATE_HOME/ktriage/ktriage.log)")
 	root.AddCommand(newVersionCommand(), newDemoCommand(opts))
+	root.AddCommand(newCordonCommands(opts)...)
+	root.AddCommand(newDrainCommand(opts))
 	return root
 }

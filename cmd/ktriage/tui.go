@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ktriage/ktriage/actions"
 	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/themes"
 	"github.com/ktriage/ktriage/tui"
@@ -18,17 +21,40 @@ import (
 // before the TUI takes the terminal.
 func runCluster(ctx context.Context, opts *globalOptions) error {
 	return withSession(opts, func(s session) error {
-		// A credential plugin may prompt (device code, MFA) while the client connects: stderr is
-		// still the terminal's here, as with kubectl.
-		client, err := cluster.NewClient(opts.configFlags.ToRawKubeConfigLoader(), "ktriage/"+buildVersion())
+		client, err := connect(ctx, opts)
 		if err != nil {
 			return err
 		}
-		if err := client.Check(ctx); err != nil {
-			return err
-		}
-		return runTUI(ctx, client, s)
+		return runTUI(ctx, client, newRunner(client, opts), s)
 	})
+}
+
+// newRunner builds the actions runner for a client: read-only as asked, auditing to
+// $XDG_STATE_HOME/ktriage/audit.jsonl.
+func newRunner(client *cluster.Client, opts *globalOptions) *actions.Runner {
+	path := ""
+	if dir, err := stateDir(); err == nil {
+		path = filepath.Join(dir, "audit.jsonl")
+	}
+	return actions.New(actions.Config{Client: client.Kube, Info: client.Info, Audit: actions.NewAuditLog(path), ReadOnly: opts.readOnly})
+}
+
+// actionsGrace is how long ktriage waits on the way out for cancelled actions to record their
+// outcome in the audit log.
+const actionsGrace = 15 * time.Second
+
+// connect builds the client the flags select and checks it within the request timeout. A
+// credential plugin may prompt (device code, MFA) while it connects: stderr is still the
+// terminal's here, as with kubectl.
+func connect(ctx context.Context, opts *globalOptions) (*cluster.Client, error) {
+	client, err := cluster.NewClient(opts.configFlags.ToRawKubeConfigLoader(), "ktriage/"+buildVersion())
+	if err != nil {
+		return nil, err
+	}
+	if err := client.Check(ctx); err != nil {
+		return nil, err
+	}
+	return client, nil
 }
 
 // session is what every TUI run shares: the UI options and the log.
@@ -65,13 +91,20 @@ func uiOptions(opts *globalOptions) (tui.Options, error) {
 // runTUI runs the program and the watcher that feeds it until the person quits. While it runs, file
 // descriptor 2 points at the log: whatever writes to stderr behind ktriage's back (a credential plugin
 // refreshing a token, the runtime's fatal-error dump) cannot draw over the screen.
-func runTUI(ctx context.Context, client *cluster.Client, s session) error {
+func runTUI(ctx context.Context, client *cluster.Client, runner *actions.Runner, s session) error {
 	opts := s.ui
 	opts.Info = client.Info
 	restore := captureStderr(s.log)
 	defer restore()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	actionCtx, cancelActions := context.WithCancel(context.Background())
+	defer func() {
+		// A drain still running when the person quits is cancelled, and recorded as such.
+		cancelActions()
+		runner.Wait(actionsGrace)
+	}()
+	opts.Actions, opts.ActionContext = runner, actionCtx
 	model := tui.New(opts)
 	p := tea.NewProgram(tui.Recovering(model), tea.WithContext(ctx))
 	watcher := cluster.NewWatcher(client, cluster.Options{Now: opts.Now}, func(s *cluster.Snapshot) {

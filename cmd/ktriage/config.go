@@ -1,0 +1,71 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/pflag"
+	"sigs.k8s.io/yaml"
+)
+
+// fileConfig is $XDG_CONFIG_HOME/ktriage/config.yaml. A flag given on the command line wins over
+// the file; the file wins over the built-in defaults.
+type fileConfig struct {
+	// Theme is dark, light, high-contrast or mono.
+	Theme string `json:"theme,omitempty"`
+	// ReadOnly makes ktriage offer and run no action (for a shared jump host, or a junior's login).
+	ReadOnly *bool `json:"readonly,omitempty"`
+}
+
+// configPath is where the config file is read from: $XDG_CONFIG_HOME/ktriage/config.yaml, by
+// default ~/.config/ktriage/config.yaml.
+func configPath() (string, error) {
+	base := os.Getenv("XDG_CONFIG_HOME")
+	if base == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("find the config directory: %w", err)
+		}
+		base = filepath.Join(home, ".config")
+	}
+	return filepath.Join(base, "ktriage", "config.yaml"), nil
+}
+
+// loadConfig reads the config file; a missing file is an empty config, an unreadable or invalid one
+// an error that names the file (a typo in "readonly" must not silently allow actions).
+func loadConfig() (fileConfig, error) {
+	var cfg fileConfig
+	path, err := configPath()
+	if err != nil {
+		return cfg, nil // no home: nothing to read
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return cfg, nil
+	}
+	if err != nil {
+		return cfg, fmt.Errorf("read config: %w", err)
+	}
+	if err := yaml.UnmarshalStrict(data, &cfg); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// applyConfig fills the options the command line left unset from the config file.
+func applyConfig(opts *globalOptions, flags *pflag.FlagSet) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	if !flags.Changed("theme") && cfg.Theme != "" {
+		opts.theme = cfg.Theme
+	}
+	if !flags.Changed("readonly") && cfg.ReadOnly != nil {
+		opts.readOnly = *cfg.ReadOnly
+	}
+	return nil
+}

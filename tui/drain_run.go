@@ -1,0 +1,110 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ktriage/ktriage/actions"
+	"github.com/ktriage/ktriage/views"
+)
+
+// drainRun is a drain (or maintenance drain) running in the background. Its progress reaches the
+// UI through a one-slot mailbox that keeps only the latest state, so a slow screen never holds the
+// drain back and never shows a stale state last.
+type drainRun struct {
+	node     string
+	cancel   context.CancelFunc
+	progress chan actions.DrainProgress
+	done     chan drainEndedMsg
+}
+
+// drainProgressMsg is a drain's latest progress.
+type drainProgressMsg struct {
+	node     string
+	progress actions.DrainProgress
+}
+
+// drainEndedMsg is a drain's final state.
+type drainEndedMsg struct {
+	node  string
+	final actions.DrainProgress
+	err   error
+}
+
+// startDrain starts the drain in a goroutine; the returned command delivers its first message.
+func startDrain(parent context.Context, runner *actions.Runner, node string, opts actions.DrainOptions, maintenance bool) (*drainRun, tea.Cmd) {
+	ctx, cancel := context.WithCancel(parent)
+	run := &drainRun{node: node, cancel: cancel, progress: make(chan actions.DrainProgress, 1), done: make(chan drainEndedMsg, 1)}
+	report := func(p actions.DrainProgress) {
+		// The tracker calls this under its lock, so there is one writer: drop the stale value, if
+		// any, and put the new one.
+		select {
+		case <-run.progress:
+		default:
+		}
+		run.progress <- p
+	}
+	go func() {
+		defer cancel()
+		var final actions.DrainProgress
+		var err error
+		if maintenance {
+			final, err = runner.StartMaintenance(ctx, node, opts, report)
+		} else {
+			final, err = runner.Drain(ctx, node, opts, report)
+		}
+		run.done <- drainEndedMsg{node: node, final: final, err: err}
+	}()
+	return run, run.next()
+}
+
+// next waits for the drain's next progress or its end.
+func (r *drainRun) next() tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case p := <-r.progress:
+			return drainProgressMsg{node: r.node, progress: p}
+		case end := <-r.done:
+			return end
+		}
+	}
+}
+
+// planOf turns an actions preview into what the dialog shows.
+func planOf(pv actions.Preview, err error) views.DrainPlan {
+	if err != nil {
+		return views.DrainPlan{Err: err.Error()}
+	}
+	groups := map[actions.Disposition]views.PlanGroup{
+		actions.Evict: views.PlanEvict, actions.WaitBudget: views.PlanWait, actions.Block: views.PlanBlock, actions.Skip: views.PlanSkip,
+	}
+	plan := views.DrainPlan{Note: pv.BudgetsUnknown}
+	for _, p := range pv.Pods {
+		plan.Rows = append(plan.Rows, views.PlanRow{Group: groups[p.Disposition], Pod: p.Key(), Owner: p.Owner, Reason: p.Reason})
+	}
+	return plan
+}
+
+// statusOf turns a drain's progress into what the dialog shows.
+func statusOf(p actions.DrainProgress) views.DrainStatus {
+	s := views.DrainStatus{
+		Phase: string(p.Phase), Final: p.Phase.Final(), Success: p.Phase == actions.PhaseDone,
+		Started: p.Started, Ended: p.Ended, Total: len(p.Pods), Evicted: p.Evicted(), Summary: p.Summary,
+	}
+	if w, ok := p.WaitingOn(); ok {
+		s.Waiting = w.Key() + ": " + w.Why()
+		if w.State == actions.PodRefused {
+			s.Waiting = fmt.Sprintf("%s: refused by PodDisruptionBudget %s, retry %d — %s", w.Key(), w.Budget, w.Retries, w.Detail)
+		}
+	}
+	for _, r := range p.Remaining() {
+		why := r.Detail
+		if r.State == actions.PodRefused {
+			why = fmt.Sprintf("PodDisruptionBudget %s, %d retries: %s", r.Budget, r.Retries, r.Detail)
+		}
+		s.Remaining = append(s.Remaining, views.ProgressRow{Pod: r.Key(), State: string(r.State), Why: why})
+	}
+	return s
+}
