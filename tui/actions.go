@@ -164,7 +164,7 @@ func (m Model) confirmCordon(nodes []string, cordon bool) Model {
 
 func (m *Model) openDialog(d views.Dialog) {
 	m.dialog = d
-	w, h := views.DialogInner(&m.st, m.layout.body.w, m.layout.body.h)
+	w, h := views.DialogInner(&m.st, d, m.layout.body.w, m.layout.body.h)
 	d.SetSize(w, h)
 }
 

@@ -228,7 +228,7 @@ func (m *Model) resize(w, h int) {
 	m.list.SetSize(m.layout.body.w, m.layout.body.h)
 	m.detail.SetSize(m.layout.body.w, m.layout.body.h)
 	if m.dialog != nil {
-		m.dialog.SetSize(views.DialogInner(&m.st, m.layout.body.w, m.layout.body.h))
+		m.dialog.SetSize(views.DialogInner(&m.st, m.dialog, m.layout.body.w, m.layout.body.h))
 	}
 }
 

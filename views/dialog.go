@@ -24,25 +24,38 @@ type Dialog interface {
 	FullHelp() [][]key.Binding
 	// Typing reports whether a text field has the focus, so q and ? are typed, not obeyed.
 	Typing() bool
+	// MaxWidth caps the box's width (0: the whole body); a short question reads better narrow.
+	MaxWidth() int
 }
 
 // CloseDialogMsg is the intent to close the dialog on top.
 type CloseDialogMsg struct{}
 
-// RenderDialog draws a dialog in the theme's box, filling the body (w × h): dialogs here carry
-// tables and progress, so they take the room they are given.
+// RenderDialog draws a dialog in the theme's box, centred in the body (w × h). The box is as tall
+// as its content needs, up to the body: the drain dialog's tables take the room, a question does not.
 func RenderDialog(st *themes.Styles, d Dialog, w, h int) string {
+	boxW := dialogWidth(d, w)
 	frameW, frameH := st.Dialog.GetFrameSize()
-	innerW, innerH := max(w-frameW, 1), max(h-frameH, 1)
+	innerW := max(boxW-frameW, 1)
+	content := strings.Split(d.View(), "\n")
+	innerH := min(len(content)+1, max(h-frameH, 1))
 	title := st.DialogTitle.Render(ansi.Truncate(d.Title(), innerW, "…"))
-	body := fitLines(d.View(), innerW, innerH-1)
-	return st.Dialog.Width(w).Height(h).Render(title + "\n" + body)
+	body := fitLines(strings.Join(content, "\n"), innerW, innerH-1)
+	box := st.Dialog.Width(boxW).Render(title + "\n" + body)
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
 }
 
-// DialogInner is the content size a dialog gets inside a w × h box (one line goes to the title).
-func DialogInner(st *themes.Styles, w, h int) (int, int) {
+// DialogInner is the content size a dialog gets in a w × h body (one line goes to the title).
+func DialogInner(st *themes.Styles, d Dialog, w, h int) (int, int) {
 	frameW, frameH := st.Dialog.GetFrameSize()
-	return max(w-frameW, 1), max(h-frameH-1, 1)
+	return max(dialogWidth(d, w)-frameW, 1), max(h-frameH-1, 1)
+}
+
+func dialogWidth(d Dialog, w int) int {
+	if m := d.MaxWidth(); m > 0 {
+		return min(w, m)
+	}
+	return w
 }
 
 // fitLines cuts text to w columns and h lines, padding with empty lines.
@@ -127,3 +140,6 @@ func (d *ConfirmDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.Sh
 
 // Typing is false: a confirmation has no text field.
 func (d *ConfirmDialog) Typing() bool { return false }
+
+// MaxWidth keeps a question narrow enough to read at a glance.
+func (d *ConfirmDialog) MaxWidth() int { return 80 }

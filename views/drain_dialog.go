@@ -192,6 +192,9 @@ func (d *DrainDialog) SetSize(w, h int) {
 	d.input.SetWidth(max(w-4, 10))
 }
 
+// MaxWidth is 0: the preview and the progress use the whole body.
+func (d *DrainDialog) MaxWidth() int { return 0 }
+
 // Typing is true while the node's name is typed.
 func (d *DrainDialog) Typing() bool { return d.stage == stageConfirm }
 

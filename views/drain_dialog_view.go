@@ -109,13 +109,17 @@ func (d *DrainDialog) planView() []string {
 	rows := p.Rows[scroll:min(len(p.Rows), scroll+d.previewRows())]
 	podW := 8
 	for _, r := range p.Rows {
-		podW = max(podW, min(lipgloss.Width(clean(r.Pod)), 48))
+		podW = max(podW, min(lipgloss.Width(clean(r.Pod)), 40))
 	}
 	for _, r := range rows {
 		label := fmt.Sprintf("%-5s", planGroupLabels[r.Group])
-		text := fmt.Sprintf("%s  %-*s  %s", label, podW, ansi.Truncate(clean(r.Pod), podW, "…"), clean(r.Owner))
+		// The reason matters most where a pod blocks or waits, so it comes before the owner.
+		text := fmt.Sprintf("%s  %-*s", label, podW, ansi.Truncate(clean(r.Pod), podW, "…"))
 		if r.Reason != "" {
-			text += " — " + clean(r.Reason)
+			text += "  " + clean(r.Reason)
+		}
+		if r.Owner != "" {
+			text += "  (" + clean(r.Owner) + ")"
 		}
 		lines = append(lines, "  "+d.planStyle(r.Group).Render(ansi.Truncate(text, max(d.width-2, 1), "…")))
 	}

@@ -25,7 +25,7 @@ const (
 	PlanSkip
 )
 
-var planGroupLabels = []string{"EVICT", "WAIT", "BLOCK", "SKIP"}
+var planGroupLabels = []string{"EVICT", "WAIT", "BLOCK", "STAY"}
 
 // PlanRow is one pod of a drain preview.
 type PlanRow struct {

@@ -277,6 +277,9 @@ func (m *NodeList) rebuild() {
 		nameW = max(nameW, len(n.Summary.Name))
 		statusW = max(statusW, len(n.Summary.Status))
 	}
+	if len(m.marked) > 0 {
+		nameW += len([]rune(markPrefix))
+	}
 	if m.width >= wideLayout {
 		cols[colName].Width, cols[colStatus].Width = min(nameW, 40), min(statusW, 24)
 	} else {
