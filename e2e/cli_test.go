@@ -72,8 +72,14 @@ type cliResult struct {
 // and XDG_STATE_HOME in temporary folders; it kills the binary after limit.
 func runKtriage(t *testing.T, limit time.Duration, args ...string) cliResult {
 	t.Helper()
+	return runKtriageAt(t, limit, t.TempDir(), args...)
+}
+
+// runKtriageAt is runKtriage with a given HOME (where a test put ~/.config/ktriage/config.yaml).
+func runKtriageAt(t *testing.T, limit time.Duration, home string, args ...string) cliResult {
+	t.Helper()
 	bin := ktriageBinary(t)
-	home, state := t.TempDir(), t.TempDir()
+	state := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"sigs.k8s.io/yaml"
@@ -50,7 +51,12 @@ func loadConfig() (fileConfig, error) {
 		return cfg, fmt.Errorf("read config: %w", err)
 	}
 	if err := yaml.UnmarshalStrict(data, &cfg); err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+		// The YAML library says how it decodes (YAML → JSON → struct); the person needs the field.
+		msg := err.Error()
+		for _, noise := range []string{"error unmarshaling JSON: ", "while decoding JSON: ", "json: "} {
+			msg = strings.ReplaceAll(msg, noise, "")
+		}
+		return cfg, fmt.Errorf("config %s: %s", path, msg)
 	}
 	return cfg, nil
 }
