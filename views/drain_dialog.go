@@ -25,6 +25,8 @@ const (
 	stageResult
 	// stageReboot (maintenance): waiting for the node to come back with a new boot ID.
 	stageReboot
+	// stageSkipReboot (maintenance): the person asked to uncordon without a reboot; y confirms.
+	stageSkipReboot
 	// stageFinishing (maintenance): the uncordon is running.
 	stageFinishing
 	// stageFinished (maintenance): the flow is over, or its last step failed.
@@ -34,6 +36,7 @@ const (
 // DrainKeyMap are the drain dialog's keys.
 type DrainKeyMap struct {
 	Up, Down, Toggle, Less, More, Continue, Back, ScrollUp, ScrollDown, CancelDrain, Close, SkipReboot, Uncordon key.Binding
+	Yes, No                                                                                                      key.Binding
 }
 
 // DefaultDrainKeyMap binds the dialog's keys.
@@ -48,6 +51,7 @@ func DefaultDrainKeyMap() DrainKeyMap {
 		ScrollUp: b("scroll preview up", "pgup"), ScrollDown: b("scroll preview down", "pgdown"),
 		CancelDrain: b("cancel the drain (the node stays cordoned)", "esc"), Close: b("close", "enter", "esc"),
 		SkipReboot: b("skip waiting for a reboot, uncordon now", "s"), Uncordon: b("uncordon, end maintenance", "enter"),
+		Yes: b("yes", "y"), No: b("no", "n", "esc"),
 	}
 }
 
@@ -229,14 +233,21 @@ func (d *DrainDialog) Update(msg tea.Msg) tea.Cmd {
 		if key.Matches(kp, d.Keys.Close) {
 			d.emit(CloseDialogMsg{})
 		}
+	case stageSkipReboot:
+		switch {
+		case key.Matches(kp, d.Keys.Yes):
+			d.stage = stageFinishing
+			d.emit(FinishMaintenanceMsg{Node: d.node, SkippedReboot: true})
+		case key.Matches(kp, d.Keys.No):
+			d.stage = stageReboot
+		}
 	case stageReboot:
 		switch {
 		case key.Matches(kp, d.Keys.Uncordon) && d.Rebooted():
 			d.stage = stageFinishing
 			d.emit(FinishMaintenanceMsg{Node: d.node})
 		case key.Matches(kp, d.Keys.SkipReboot):
-			d.stage = stageFinishing
-			d.emit(FinishMaintenanceMsg{Node: d.node, SkippedReboot: true})
+			d.stage = stageSkipReboot
 		case key.Matches(kp, d.Keys.Back):
 			d.emit(CloseDialogMsg{})
 		}

@@ -19,7 +19,8 @@ func (d *DrainDialog) Title() string {
 	step := map[drainStage]string{
 		stageSetup: "1–2 of 4: cordon and drain", stageConfirm: "1–2 of 4: cordon and drain",
 		stageRunning: "2 of 4: drain", stageResult: "2 of 4: drain", stageReboot: "3 of 4: reboot or repair",
-		stageFinishing: "4 of 4: uncordon", stageFinished: "4 of 4: uncordon",
+		stageSkipReboot: "3 of 4: reboot or repair",
+		stageFinishing:  "4 of 4: uncordon", stageFinished: "4 of 4: uncordon",
 	}[d.stage]
 	return "Maintenance of " + clean(d.node) + " — step " + step
 }
@@ -39,6 +40,10 @@ func (d *DrainDialog) View() string {
 		lines = append(lines, d.progressView()...)
 	case stageReboot:
 		lines = append(lines, d.rebootView()...)
+	case stageSkipReboot:
+		lines = append(lines, "Uncordon "+clean(d.node)+" without waiting for it to come back with a new boot ID?",
+			d.st.Warning.Render("Whatever the reboot or repair was meant to fix may still be wrong; new pods will be scheduled there."),
+			"", d.st.Muted.Render("y uncordon now · n keep waiting"))
 	case stageFinishing:
 		lines = append(lines, "uncordoning "+clean(d.node)+"…")
 	case stageFinished:
@@ -272,6 +277,8 @@ func (d *DrainDialog) ShortHelp() []key.Binding {
 		return []key.Binding{k.CancelDrain}
 	case stageReboot:
 		return []key.Binding{k.Uncordon, k.SkipReboot, k.Back}
+	case stageSkipReboot:
+		return []key.Binding{k.Yes, k.No}
 	}
 	return []key.Binding{k.Close}
 }
