@@ -1,7 +1,8 @@
 // Package demo is ktriage's embedded demo cluster: a client-go fake clientset seeded with a
 // realistic fleet of sixteen nodes, most of them in trouble the way shared/scenarios.md
 // describes, and a small simulator (Run) that keeps it alive: kubelets renew their leases and
-// post status, one node flaps, recurring warnings keep counting up.
+// post status, one node flaps, recurring warnings keep counting up, and a node drained by
+// ktriage's maintenance flow is rebooted and comes back repaired.
 //
 // Everything is visible through List and Watch of the clientset, so `ktriage demo` runs the real
 // TUI, informers included, against it. All seeded timestamps are relative to the time passed to
@@ -42,12 +43,15 @@ type Cluster struct {
 	// kubeletGone: nodes whose kubelet does not finish pod deletions (unreachable, PLEG stuck,
 	// runtime down): a graceful delete or eviction only marks the pod Terminating there.
 	kubeletGone map[string]bool
+	// repaired: nodes the simulator rebooted out of their incident (see kubelets.go).
+	repaired map[string]bool
 }
 
 // New seeds a demo cluster as it looks at now. The result is deterministic given now.
 func New(now time.Time) *Cluster {
 	wall := time.Now()
-	c := &Cluster{now: now, kubeletGone: map[string]bool{NodeUnreachable: true, NodePLEG: true, NodeRuntimeDown: true}}
+	c := &Cluster{now: now, kubeletGone: map[string]bool{NodeUnreachable: true, NodePLEG: true, NodeRuntimeDown: true},
+		repaired: map[string]bool{}}
 	c.clock = func() time.Time { return now.Add(time.Since(wall)) }
 
 	c.cs = fake.NewSimpleClientset()
@@ -86,12 +90,6 @@ func (c *Cluster) setClock(clock func() time.Time) {
 	c.mu.Lock()
 	c.clock = clock
 	c.mu.Unlock()
-}
-
-func (c *Cluster) kubeletFinishesDeletes(node string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return !c.kubeletGone[node]
 }
 
 func (c *Cluster) installDiscovery() {

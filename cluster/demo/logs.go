@@ -106,7 +106,7 @@ func (c *Cluster) podLogs(p *corev1.Pod, opts *corev1.PodLogOptions) (string, er
 		}
 		return "", apierrors.NewBadRequest(fmt.Sprintf("container %s is not valid for pod %s", name, p.Name))
 	}
-	if p.Spec.NodeName == NodeUnreachable {
+	if !c.alive(p.Spec.NodeName) {
 		return "", apierrors.NewInternalError(fmt.Errorf(`Get "https://%s:10250/containerLogs/%s/%s/%s": dial tcp %s:10250: connect: no route to host`,
 			p.Status.HostIP, p.Namespace, p.Name, name, p.Status.HostIP))
 	}

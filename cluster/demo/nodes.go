@@ -173,14 +173,35 @@ func (b *nodeBuilder) healthyConditions(hb time.Time) []corev1.NodeCondition {
 			conds = append(conds, condition(c.typ, corev1.ConditionFalse, c.reason, c.message, npdHB, b.boot.Add(90*time.Second)))
 		}
 	}
-	conds = append(conds,
-		condition(corev1.NodeNetworkUnavailable, corev1.ConditionFalse, "CalicoIsUp", "Calico is running on this node", b.boot.Add(70*time.Second), b.boot.Add(70*time.Second)),
-		condition(corev1.NodeMemoryPressure, corev1.ConditionFalse, "KubeletHasSufficientMemory", "kubelet has sufficient memory available", hb, up),
-		condition(corev1.NodeDiskPressure, corev1.ConditionFalse, "KubeletHasNoDiskPressure", "kubelet has no disk pressure", hb, up),
-		condition(corev1.NodePIDPressure, corev1.ConditionFalse, "KubeletHasSufficientPID", "kubelet has sufficient PID available", hb, up),
-		condition(corev1.NodeReady, corev1.ConditionTrue, "KubeletReady", "kubelet is posting ready status", hb, up.Add(15*time.Second)),
-	)
+	calico := b.boot.Add(70 * time.Second)
+	for _, h := range healthyNode {
+		switch h.typ {
+		case corev1.NodeNetworkUnavailable:
+			conds = append(conds, condition(h.typ, h.status, h.reason, h.message, calico, calico))
+		case corev1.NodeReady:
+			conds = append(conds, condition(h.typ, h.status, h.reason, h.message, hb, up.Add(15*time.Second)))
+		default:
+			conds = append(conds, condition(h.typ, h.status, h.reason, h.message, hb, up))
+		}
+	}
 	return conds
+}
+
+// healthyCondition is a node condition in its healthy state.
+type healthyCondition struct {
+	typ             corev1.NodeConditionType
+	status          corev1.ConditionStatus
+	reason, message string
+}
+
+// healthyNode are the conditions Calico (NetworkUnavailable) and the kubelet report on a healthy
+// node, in the order they appear on one.
+var healthyNode = []healthyCondition{
+	{corev1.NodeNetworkUnavailable, corev1.ConditionFalse, "CalicoIsUp", "Calico is running on this node"},
+	{corev1.NodeMemoryPressure, corev1.ConditionFalse, "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
+	{corev1.NodeDiskPressure, corev1.ConditionFalse, "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
+	{corev1.NodePIDPressure, corev1.ConditionFalse, "KubeletHasSufficientPID", "kubelet has sufficient PID available"},
+	{corev1.NodeReady, corev1.ConditionTrue, "KubeletReady", "kubelet is posting ready status"},
 }
 
 type npdCondition struct {

@@ -163,8 +163,8 @@ func namespaces(now time.Time) []runtime.Object {
 }
 
 // disruptionBudgets protect checkout, CoreDNS, Kafka and the ledger database; the eviction
-// reactor honours them.
-func disruptionBudgets(now time.Time) []runtime.Object {
+// reactor honours them. Their status is filled in from the pods (budgets.go).
+func disruptionBudgets(now time.Time) []*policyv1.PodDisruptionBudget {
 	pdb := func(ns, name, app string, minAvailable, maxUnavailable *intstr.IntOrString) *policyv1.PodDisruptionBudget {
 		return &policyv1.PodDisruptionBudget{
 			TypeMeta: metav1.TypeMeta{Kind: "PodDisruptionBudget", APIVersion: "policy/v1"},
@@ -177,7 +177,7 @@ func disruptionBudgets(now time.Time) []runtime.Object {
 		}
 	}
 	two, one := intstr.FromInt32(2), intstr.FromInt32(1)
-	return []runtime.Object{
+	return []*policyv1.PodDisruptionBudget{
 		pdb("shop", "checkout", "checkout", &two, nil),
 		pdb("kube-system", "coredns", "coredns", nil, &one),
 		pdb("data", "kafka", "kafka", nil, &one),

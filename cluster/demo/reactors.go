@@ -9,10 +9,8 @@ import (
 	policyv1beta1 "k8s.io/api/policy/v1beta1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/util/intstr"
 	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/utils/ptr"
 )
@@ -35,6 +33,7 @@ func (c *Cluster) installReactors() {
 	c.cs.PrependReactor("delete", "pods", c.deletePodReaction)
 	c.cs.PrependReactor("create", "pods", c.evictionReaction)
 	c.cs.PrependReactor("get", "pods", c.logsReaction)
+	c.installReviewReactors()
 }
 
 // deletePodReaction: on a node whose kubelet is gone (unreachable, PLEG stuck, runtime down) a
@@ -69,15 +68,24 @@ func (c *Cluster) deletePod(ns, name string, opts *metav1.DeleteOptions) error {
 	}
 	terminal := pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
 	if grace <= 0 || terminal || pod.Spec.NodeName == "" || c.kubeletFinishesDeletes(pod.Spec.NodeName) {
-		return c.store.Delete(podsResource, ns, name)
+		if err := c.store.Delete(podsResource, ns, name); err != nil {
+			return err
+		}
+		c.syncBudgets(ns)
+		return nil
 	}
+	// As the API server: the deletion timestamp is when the grace period ends.
 	deadline := c.Now().Add(time.Duration(grace) * time.Second)
 	if pod.DeletionTimestamp != nil && !deadline.Before(pod.DeletionTimestamp.Time) {
 		return nil // already terminating, with an earlier deadline
 	}
 	pod.DeletionTimestamp = mptr(deadline)
 	pod.DeletionGracePeriodSeconds = ptr.To(grace)
-	return c.store.Update(podsResource, pod, ns)
+	if err := c.store.Update(podsResource, pod, ns); err != nil {
+		return err
+	}
+	c.syncBudgets(ns)
+	return nil
 }
 
 // evictionReaction serves the pods/eviction subresource (policy/v1 and v1beta1): it refuses with
@@ -110,55 +118,4 @@ func (c *Cluster) evictionReaction(action k8stesting.Action) (bool, runtime.Obje
 		}
 	}
 	return true, ca.GetObject(), c.deletePod(ns, name, opts)
-}
-
-// checkDisruptionBudgets: a running, ready pod may be evicted only if every budget selecting it
-// allows one more disruption, counted from the pods as they are now.
-func (c *Cluster) checkDisruptionBudgets(pod *corev1.Pod) error {
-	if pod.Status.Phase != corev1.PodRunning || !podReady(pod) {
-		return nil // terminal, pending and unready pods do not count against a budget
-	}
-	list, err := c.store.List(pdbResource, pdbKind, pod.Namespace)
-	if err != nil {
-		return err
-	}
-	podList, err := c.store.List(podsResource, podKind, pod.Namespace)
-	if err != nil {
-		return err
-	}
-	for _, pdb := range list.(*policyv1.PodDisruptionBudgetList).Items {
-		sel, err := metav1.LabelSelectorAsSelector(pdb.Spec.Selector)
-		if err != nil || sel.Empty() || !sel.Matches(labels.Set(pod.Labels)) {
-			continue
-		}
-		var expected, healthy int
-		for i := range podList.(*corev1.PodList).Items {
-			p := &podList.(*corev1.PodList).Items[i]
-			if !sel.Matches(labels.Set(p.Labels)) || p.DeletionTimestamp != nil ||
-				p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
-				continue
-			}
-			expected++
-			if p.Status.Phase == corev1.PodRunning && podReady(p) {
-				healthy++
-			}
-		}
-		var need int
-		switch {
-		case pdb.Spec.MinAvailable != nil:
-			need, _ = intstr.GetScaledValueFromIntOrPercent(pdb.Spec.MinAvailable, expected, true)
-		case pdb.Spec.MaxUnavailable != nil:
-			maxUnavailable, _ := intstr.GetScaledValueFromIntOrPercent(pdb.Spec.MaxUnavailable, expected, true)
-			need = expected - maxUnavailable
-		}
-		if healthy-1 < need {
-			err := apierrors.NewTooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", 0)
-			err.ErrStatus.Details.Causes = append(err.ErrStatus.Details.Causes, metav1.StatusCause{
-				Type:    policyv1.DisruptionBudgetCause,
-				Message: fmt.Sprintf("The disruption budget %s needs %d healthy pods and has %d currently", pdb.Name, need, healthy),
-			})
-			return err
-		}
-	}
-	return nil
 }

@@ -141,7 +141,12 @@ func (s *seeder) objects() []runtime.Object {
 	for _, p := range s.pods {
 		out = append(out, p)
 	}
-	out = append(out, disruptionBudgets(s.now)...)
+	pdbs := disruptionBudgets(s.now)
+	// Each budget's condition has not changed since shortly after it was created.
+	withBudgetStatus(pdbs, s.pods, s.ago(200*day-time.Minute))
+	for _, pdb := range pdbs {
+		out = append(out, pdb)
+	}
 	for _, e := range s.events {
 		out = append(out, e)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ktriage/ktriage/cluster"
@@ -108,6 +109,11 @@ func boolStatus(b bool) corev1.ConditionStatus {
 // new event.
 func (s *sim) recurringEvent(ctx context.Context, now time.Time) {
 	s.rotation++
+	// The node each warning is about, by turn: once rebooted and repaired, its warnings stop.
+	node := [6]string{NodeCNINotReady, NodePodIPExhausted, NodePLEG, NodeRuntimeDown, NodeCNINotReady, NodeMemoryPressure}[s.rotation%6]
+	if !s.c.incident(node) {
+		return
+	}
 	switch s.rotation % 6 {
 	case 0:
 		s.bump(ctx, "Pod", "kube-system", s.agentName(ctx, NodeCNINotReady, "calico-node-"), "BackOff", "kubelet", now, nil)
@@ -223,8 +229,17 @@ func (s *sim) record(ctx context.Context, spec eventSpec, now time.Time) {
 		}
 	}
 	spec.first, spec.last, spec.count = now, now, 1
-	e := spec.object(eventName(spec.ref.Name, now))
-	created, err := s.cs.CoreV1().Events(e.Namespace).Create(ctx, e, metav1.CreateOptions{})
+	// The recorder names an event after its object and the time in nanoseconds; events about one
+	// object recorded at the same instant (a node's reboot) take the next free nanosecond.
+	var created *corev1.Event
+	var err error
+	for i := range 8 {
+		e := spec.object(eventName(spec.ref.Name, now.Add(time.Duration(i))))
+		created, err = s.cs.CoreV1().Events(e.Namespace).Create(ctx, e, metav1.CreateOptions{})
+		if !apierrors.IsAlreadyExists(err) {
+			break
+		}
+	}
 	if err != nil {
 		s.fail(err)
 		return

@@ -34,6 +34,10 @@ type SimOptions struct {
 	// EventTTL is how long an event lives after it was last seen, as on the API server
 	// (default 1h; negative keeps events forever).
 	EventTTL time.Duration
+	// RebootDelay is how long a node waits, drained for maintenance, before the simulator reboots
+	// and repairs it (default 6s, counted from the tick that first saw it drained): long enough for
+	// the person to see the flow wait for the reboot, short enough not to bore them.
+	RebootDelay time.Duration
 	// OnError, if set, is told about writes that failed (they are retried on a later tick).
 	OnError func(error)
 }
@@ -65,6 +69,9 @@ func (o SimOptions) withDefaults(c *Cluster) SimOptions {
 	if o.EventTTL == 0 {
 		o.EventTTL = time.Hour
 	}
+	if o.RebootDelay <= 0 {
+		o.RebootDelay = 6 * time.Second
+	}
 	return o
 }
 
@@ -83,18 +90,19 @@ type sim struct {
 	nextGC     time.Time
 	rotation   int
 	events     map[string]string // eventKey → namespace/name of the event to bump
+	reboots    map[string]reboot // node → the reboot its maintenance flow waits for
 }
 
 // Run keeps the demo cluster alive until ctx is done: kubelets renew their Leases and post
 // status, the node lifecycle controller mirrors cordons into taints, NodeFlapping flaps,
-// recurring warnings count up and old events expire. Every change goes through the clientset,
-// so watches see it. Run returns promptly when ctx is cancelled and leaves no goroutine behind;
-// run one simulator per Cluster at a time.
+// recurring warnings count up, old events expire, and a node drained by ktriage's maintenance
+// flow is rebooted and comes back repaired (see reboot.go). Every change goes through the
+// clientset, so watches see it. Run returns promptly when ctx is cancelled and leaves no
+// goroutine behind; run one simulator per Cluster at a time.
 func (c *Cluster) Run(ctx context.Context, opts SimOptions) {
 	opts = opts.withDefaults(c)
 	c.setClock(opts.Now)
-	s := &sim{c: c, cs: c.cs, opts: opts, rng: opts.Rand,
-		nextLease: map[string]time.Time{}, nextStatus: map[string]time.Time{}, events: map[string]string{}}
+	s := newSim(c, opts)
 	s.init(ctx, opts.Now())
 
 	ticker := time.NewTicker(opts.Tick)
@@ -109,6 +117,13 @@ func (c *Cluster) Run(ctx context.Context, opts SimOptions) {
 		// The fake records every action it serves; a long demo must not keep them all.
 		c.cs.ClearActions()
 	}
+}
+
+// newSim makes the simulator's state; opts have their defaults.
+func newSim(c *Cluster, opts SimOptions) *sim {
+	return &sim{c: c, cs: c.cs, opts: opts, rng: opts.Rand,
+		nextLease: map[string]time.Time{}, nextStatus: map[string]time.Time{}, events: map[string]string{},
+		reboots: map[string]reboot{}}
 }
 
 func (s *sim) fail(err error) {
@@ -150,9 +165,11 @@ func (s *sim) step(ctx context.Context, now time.Time) {
 	if ctx.Err() != nil {
 		return
 	}
+	// Reboots first, so the same tick's lease renewals and status posts see the node back.
+	s.rebootDrained(ctx, now)
 	s.renewLeases(ctx, now)
 	s.postStatus(ctx, now)
-	if !now.Before(s.nextFlap) {
+	if !now.Before(s.nextFlap) && s.c.incident(NodeFlapping) {
 		s.flap(ctx, now)
 		s.nextFlap = now.Add(s.jittered(s.opts.FlapInterval, 10))
 	}
@@ -175,13 +192,10 @@ func (s *sim) jittered(d time.Duration, frac int64) time.Duration {
 	return d - time.Duration(spread) + time.Duration(s.rng.Int64N(2*spread))
 }
 
-// alive reports whether a node's kubelet is still talking to the API server.
-func alive(node string) bool { return node != NodeUnreachable }
-
 func (s *sim) renewLeases(ctx context.Context, now time.Time) {
 	leases := s.cs.CoordinationV1().Leases(NodeLeaseNamespace)
 	for _, name := range nodeOrder {
-		if !alive(name) || now.Before(s.nextLease[name]) {
+		if !s.c.alive(name) || now.Before(s.nextLease[name]) {
 			continue
 		}
 		s.nextLease[name] = now.Add(s.opts.LeaseRenewInterval)
@@ -199,7 +213,8 @@ func (s *sim) renewLeases(ctx context.Context, now time.Time) {
 
 // postStatus: kubelets post their status on their own schedule (legacy-07's 1.12 kubelet every
 // ten seconds), and the node lifecycle controller keeps the unschedulable taint in line with
-// spec.unschedulable for every node (a cordon made through the TUI gets its taint).
+// spec.unschedulable for every node (a cordon made through the TUI gets its taint) and drops the
+// taints of conditions that cleared.
 func (s *sim) postStatus(ctx context.Context, now time.Time) {
 	nodes, err := s.cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err != nil {
@@ -209,7 +224,10 @@ func (s *sim) postStatus(ctx context.Context, now time.Time) {
 	for i := range nodes.Items {
 		n := &nodes.Items[i]
 		changed := s.syncCordonTaint(ctx, n, now)
-		if alive(n.Name) && !now.Before(s.nextStatus[n.Name]) {
+		if syncConditionTaints(n) {
+			changed = true
+		}
+		if s.c.alive(n.Name) && !now.Before(s.nextStatus[n.Name]) {
 			interval := s.opts.StatusInterval
 			if n.Name == NodePLEG {
 				interval = 10 * time.Second
@@ -256,7 +274,7 @@ func (s *sim) syncCordonTaint(ctx context.Context, n *corev1.Node, now time.Time
 }
 
 func (s *sim) nodeStatusEvent(ctx context.Context, n *corev1.Node, status string, now time.Time) {
-	if !alive(n.Name) {
+	if !s.c.alive(n.Name) {
 		return
 	}
 	s.record(ctx, eventSpec{ref: kubeletNodeRef(n.Name, n.Status.NodeInfo.KubeletVersion), typ: corev1.EventTypeNormal,
