@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -84,6 +85,10 @@ func planOf(pv actions.Preview, err error) views.DrainPlan {
 	for _, p := range pv.Pods {
 		plan.Rows = append(plan.Rows, views.PlanRow{Group: groups[p.Disposition], Pod: p.Key(), Owner: p.Owner, Reason: p.Reason})
 	}
+	// What stops or slows the drain is what the person must read, so it comes first on a short
+	// screen: blockers, then pods waiting for a budget, then the evictions and the pods that stay.
+	rank := map[views.PlanGroup]int{views.PlanBlock: 0, views.PlanWait: 1, views.PlanEvict: 2, views.PlanSkip: 3}
+	slices.SortStableFunc(plan.Rows, func(a, b views.PlanRow) int { return rank[a.Group] - rank[b.Group] })
 	return plan
 }
 
