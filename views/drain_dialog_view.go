@@ -110,32 +110,59 @@ func (d *DrainDialog) planView() []string {
 	if len(p.Rows) == 0 {
 		lines = append(lines, d.st.Muted.Render("  no pods on this node"))
 	}
-	scroll := min(d.scroll, max(len(p.Rows)-d.previewRows(), 0))
-	rows := p.Rows[scroll:min(len(p.Rows), scroll+d.previewRows())]
+	scroll := min(d.scroll, max(len(p.Rows)-1, 0))
 	podW := 8
 	for _, r := range p.Rows {
 		podW = max(podW, min(lipgloss.Width(clean(r.Pod)), 40))
 	}
-	for _, r := range rows {
-		label := fmt.Sprintf("%-5s", planGroupLabels[r.Group])
-		// The reason matters most where a pod blocks or waits, so it comes before the owner.
-		text := fmt.Sprintf("%s  %-*s", label, podW, ansi.Truncate(clean(r.Pod), podW, "…"))
-		if r.Reason != "" {
-			text += "  " + clean(r.Reason)
+	budget, shown := d.previewRows(), 0
+	for _, r := range p.Rows[scroll:] {
+		rowLines := d.planRowLines(r, podW)
+		if len(rowLines) > budget && shown > 0 {
+			break
 		}
-		if r.Owner != "" {
-			text += "  (" + clean(r.Owner) + ")"
+		for _, l := range rowLines[:min(len(rowLines), budget)] {
+			lines = append(lines, "  "+d.planStyle(r.Group).Render(l))
 		}
-		lines = append(lines, "  "+d.planStyle(r.Group).Render(ansi.Truncate(text, max(d.width-2, 1), "…")))
+		budget -= len(rowLines)
+		shown++
+		if budget <= 0 {
+			break
+		}
 	}
-	if more := len(p.Rows) - scroll - len(rows); more > 0 {
+	if more := len(p.Rows) - scroll - shown; more > 0 {
 		lines = append(lines, d.st.Muted.Render(fmt.Sprintf("  … %d more (pgdown)", more)))
 	}
 	footer := "enter continue · space/←/→ change option · esc cancel"
 	if p.Count(PlanBlock) > 0 {
-		footer = "blocked: change the options above (or deal with the pods) to continue · esc cancel"
+		footer = "blocked: change an option above (or deal with those pods) · esc cancel"
 	}
 	return append(lines, "", d.st.Muted.Render(footer))
+}
+
+// planRowLines renders one pod of the preview. Why a pod blocks or waits is what the person must
+// read, so that reason wraps onto further lines; the other rows keep to one line.
+func (d *DrainDialog) planRowLines(r PlanRow, podW int) []string {
+	width := max(d.width-2, 10)
+	head := fmt.Sprintf("%-5s  %-*s  ", planGroupLabels[r.Group], podW, ansi.Truncate(clean(r.Pod), podW, "…"))
+	rest := clean(r.Reason)
+	if r.Owner != "" {
+		rest = strings.TrimSpace(rest + "  (" + clean(r.Owner) + ")")
+	}
+	if r.Group != PlanBlock && r.Group != PlanWait {
+		return []string{ansi.Truncate(head+rest, width, "…")}
+	}
+	restW := max(width-lipgloss.Width(head), 10)
+	wrapped := strings.Split(ansi.Wrap(rest, restW, " "), "\n")
+	out := make([]string, len(wrapped))
+	for i, w := range wrapped {
+		prefix := head
+		if i > 0 {
+			prefix = strings.Repeat(" ", lipgloss.Width(head))
+		}
+		out[i] = ansi.Truncate(prefix+strings.TrimLeft(w, " "), width, "…")
+	}
+	return out
 }
 
 // previewRows is how many pod lines fit under the options.
