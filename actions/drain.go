@@ -32,9 +32,13 @@ func (r *Runner) Drain(ctx context.Context, node string, o DrainOptions, report 
 	if result == "" {
 		result = ResultFailed
 	}
+	// The audit lists every pod whose eviction the API server accepted: gone, still terminating when
+	// the drain ended (cancelled, timed out), or left terminating on an unreachable node. Listing only
+	// the gone ones made a drain of an unreachable node look, in the log, as if it evicted nothing.
 	var evicted []string
 	for _, p := range final.Pods {
-		if p.State == PodGone {
+		switch p.State {
+		case PodGone, PodTerminating, PodAbandoned:
 			evicted = append(evicted, p.Key())
 		}
 	}
@@ -146,7 +150,12 @@ func (r *Runner) observeEviction(ctx context.Context, t *tracker, ns, name strin
 			pp.State, pp.Budget, pp.Detail = PodRefused, budget, detail
 			pp.Retries++
 		})
-	case !apierrors.IsNotFound(err):
+	case apierrors.IsNotFound(err):
+		// The pod went on its own before its eviction (a Job finished, a ReplicaSet scaled down).
+		// kubectl's helper counts it done without calling back, so mark it gone here; otherwise the
+		// drain would end calling it "still terminating on the unreachable node".
+		t.pod(ns, name, func(pp *PodProgress) { pp.State, pp.Detail = PodGone, "" })
+	default:
 		t.pod(ns, name, func(pp *PodProgress) { pp.Detail = err.Error() })
 	}
 }

@@ -25,9 +25,16 @@ func (r *Runner) StartMaintenance(ctx context.Context, node string, o DrainOptio
 		return DrainProgress{Node: node, Phase: PhaseFailed, Err: err, Summary: err.Error()}, errors.Join(err, rec.finish(ResultFailed, nil, err))
 	}
 	final, drainErr := r.Drain(ctx, node, o, report)
-	if final.Phase == PhaseDone {
+	switch {
+	case final.Phase == PhaseDone:
 		if err := r.markMaintenance(ctx, node, cluster.MaintenanceDrained); err != nil {
 			drainErr = fmt.Errorf("maintenance %s: the node is drained but the flow could not be recorded: %w", node, err)
+		}
+	case !r.cordoned(ctx, node):
+		// The drain stopped before it cordoned (kubectl's rules refused a pod, the cordon failed): a
+		// "draining" record would claim a cordon that is not there, so the flow is not recorded.
+		if err := r.clearMaintenance(ctx, node); err != nil {
+			drainErr = errors.Join(drainErr, fmt.Errorf("maintenance %s: remove the record of a flow that did not start: %w", node, err))
 		}
 	}
 	result := ResultOK
@@ -59,4 +66,11 @@ func (r *Runner) markMaintenance(ctx context.Context, name, phase string) error 
 // node is back (or when the person decides not to wait for a reboot).
 func (r *Runner) FinishMaintenance(ctx context.Context, node string) NodeResult {
 	return r.Cordon(ctx, []string{node}, false)[0]
+}
+
+// cordoned reports whether the node is marked unschedulable (true when it cannot be read, so that
+// a record is never removed on a guess).
+func (r *Runner) cordoned(ctx context.Context, name string) bool {
+	n, err := r.kube.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+	return err != nil || n.Spec.Unschedulable
 }
