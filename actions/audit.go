@@ -49,19 +49,6 @@ type AuditLog struct {
 // ErrAuditUnavailable wraps why an action was not taken: it could not be recorded.
 var ErrAuditUnavailable = errors.New("the audit log cannot be written, so no action is taken")
 
-// DefaultAuditPath is $XDG_STATE_HOME/ktriage/audit.jsonl ($HOME/.local/state when unset).
-func DefaultAuditPath() (string, error) {
-	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("audit log: no XDG_STATE_HOME and no home directory: %w", err)
-		}
-		dir = filepath.Join(home, ".local", "state")
-	}
-	return filepath.Join(dir, "ktriage", "audit.jsonl"), nil
-}
-
 // NewAuditLog makes an audit log at path; Check tells whether it can be written.
 func NewAuditLog(path string) *AuditLog { return &AuditLog{path: path} }
 

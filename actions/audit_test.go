@@ -267,15 +267,3 @@ func TestRunnerWithoutAuditLogTakesNoAction(t *testing.T) {
 		t.Errorf("AuditPath() = %q without an audit log", r.AuditPath())
 	}
 }
-
-func TestDefaultAuditPathFollowsXDGStateHome(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", "/var/state-x")
-	if p, err := actions.DefaultAuditPath(); err != nil || p != "/var/state-x/ktriage/audit.jsonl" {
-		t.Errorf("DefaultAuditPath() = %q, %v; want /var/state-x/ktriage/audit.jsonl", p, err)
-	}
-	t.Setenv("XDG_STATE_HOME", "")
-	t.Setenv("HOME", "/home/ops")
-	if p, err := actions.DefaultAuditPath(); err != nil || p != "/home/ops/.local/state/ktriage/audit.jsonl" {
-		t.Errorf("DefaultAuditPath() without XDG_STATE_HOME = %q, %v; want under ~/.local/state", p, err)
-	}
-}

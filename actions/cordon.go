@@ -46,7 +46,11 @@ func (r *Runner) cordonOne(ctx context.Context, name string, desired bool) NodeR
 	}
 	res.Changed, res.Err = r.setUnschedulable(ctx, name, desired)
 	if res.Err == nil && !desired {
-		res.Err = r.clearMaintenance(ctx, name)
+		var ended bool
+		ended, res.Err = r.clearMaintenance(ctx, name)
+		if ended {
+			res.Changed, verb = true, verb+" (maintenance flow ended)"
+		}
 	}
 	result := ResultOK
 	switch {
@@ -92,14 +96,14 @@ func (r *Runner) setMaintenance(ctx context.Context, name string, m *cluster.Mai
 	return err
 }
 
-// clearMaintenance removes the maintenance annotation if the node has one.
-func (r *Runner) clearMaintenance(ctx context.Context, name string) error {
+// clearMaintenance removes the maintenance annotation if the node has one; removed says it did.
+func (r *Runner) clearMaintenance(ctx context.Context, name string) (removed bool, err error) {
 	node, err := r.kube.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
-		return err
+		return false, err
 	}
 	if _, ok := node.Annotations[cluster.MaintenanceAnnotation]; !ok {
-		return nil
+		return false, nil
 	}
-	return r.setMaintenance(ctx, name, nil)
+	return true, r.setMaintenance(ctx, name, nil)
 }

@@ -63,8 +63,8 @@ func TestUncordonClearsTheMaintenanceRecord(t *testing.T) {
 	}
 	f := newFakeCluster(t, n)
 	r, _ := f.runner()
-	if res := r.FinishMaintenance(t.Context(), "n1"); res.Err != nil || !res.Changed || res.Message != "uncordoned" {
-		t.Fatalf("FinishMaintenance = %+v, want changed, \"uncordoned\"", res)
+	if res := r.FinishMaintenance(t.Context(), "n1"); res.Err != nil || !res.Changed || res.Message != "uncordoned (maintenance flow ended)" {
+		t.Fatalf("FinishMaintenance = %+v, want changed, \"uncordoned (maintenance flow ended)\"", res)
 	}
 	got := f.node("n1")
 	if got.Spec.Unschedulable {
@@ -78,5 +78,20 @@ func TestUncordonClearsTheMaintenanceRecord(t *testing.T) {
 	}
 	if _, in := cluster.ParseMaintenance(got); in {
 		t.Error("ParseMaintenance still finds a flow")
+	}
+}
+
+// A node someone already uncordoned by hand still ends its flow: the record goes, and the result
+// says so rather than "already uncordoned".
+func TestFinishMaintenanceOnAnUncordonedNodeReportsTheRecordRemoved(t *testing.T) {
+	n := readyNode("n1", corev1.ConditionTrue)
+	n.Annotations = map[string]string{cluster.MaintenanceAnnotation: `{"phase":"drained","bootID":"b","started":"2026-01-01T00:00:00Z"}`}
+	f := newFakeCluster(t, n)
+	r, _ := f.runner()
+	if res := r.FinishMaintenance(t.Context(), "n1"); res.Err != nil || !res.Changed || res.Message != "uncordoned (maintenance flow ended)" {
+		t.Fatalf("FinishMaintenance = %+v, want the ended flow reported as a change", res)
+	}
+	if _, ok := f.node("n1").Annotations[cluster.MaintenanceAnnotation]; ok {
+		t.Error("the maintenance record is still on the node")
 	}
 }

@@ -61,7 +61,11 @@ func (r *Runner) drain(ctx context.Context, node string, o DrainOptions, report 
 		t.update(func(p *DrainProgress) { p.Phase, p.Summary, p.Err, p.Ended = phase, summary, err, r.now() })
 		return t.current()
 	}
-	runCtx, cancel := context.WithTimeout(ctx, o.Timeout)
+	// A zero timeout means no limit, as in kubectl.
+	runCtx, cancel := context.WithCancel(ctx)
+	if o.Timeout > 0 {
+		runCtx, cancel = context.WithTimeout(ctx, o.Timeout)
+	}
 	defer cancel()
 
 	pv, err := r.PreviewDrain(runCtx, node, o)
@@ -134,7 +138,9 @@ func (r *Runner) drain(ctx context.Context, node string, o DrainOptions, report 
 	cur := t.current()
 	summary := fmt.Sprintf("drained: %d pods evicted", cur.Evicted())
 	if n := len(cur.Remaining()); n > 0 {
-		summary += fmt.Sprintf(", %d left terminating on the unreachable node", n)
+		// Their evictions were accepted: they count as evicted, and the rest of the line says why
+		// they are still listed.
+		summary = fmt.Sprintf("drained: %d pods evicted, %d left terminating on the unreachable node (not waited for; their controllers re-create them elsewhere)", cur.Evicted()+n, n)
 	}
 	return end(PhaseDone, summary, nil)
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -145,7 +146,7 @@ func (r *Runner) planPod(ctx context.Context, pod *corev1.Pod, o DrainOptions, c
 func (r *Runner) classify(ctx context.Context, pod *corev1.Pod, ref *metav1.OwnerReference, o DrainOptions) (Disposition, string) {
 	finished := pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
 	switch {
-	case o.SkipWaitUnreachable && pod.DeletionTimestamp != nil && int(r.now().Sub(pod.DeletionTimestamp.Time).Seconds()) > skipWaitSeconds:
+	case o.SkipWaitUnreachable && pod.DeletionTimestamp != nil && int(time.Since(pod.DeletionTimestamp.Time).Seconds()) > skipWaitSeconds: // kubectl reads the wall clock
 		return Skip, reasonTerminating
 	case ref != nil && ref.Kind == "DaemonSet" && ref.APIVersion == appsv1.SchemeGroupVersion.String() && !finished:
 		_, err := r.kube.AppsV1().DaemonSets(pod.Namespace).Get(ctx, ref.Name, metav1.GetOptions{})
@@ -158,7 +159,7 @@ func (r *Runner) classify(ctx context.Context, pod *corev1.Pod, ref *metav1.Owne
 			return Block, reasonDaemonSetBlocks
 		}
 		return Skip, reasonDaemonSet
-	case pod.Annotations[corev1.MirrorPodAnnotationKey] != "":
+	case hasAnnotation(pod, corev1.MirrorPodAnnotationKey):
 		return Skip, reasonMirror
 	}
 	var warnings []string
@@ -250,4 +251,10 @@ func budgetFor(pod *corev1.Pod, pdbs []policyv1.PodDisruptionBudget) *policyv1.P
 		}
 	}
 	return nil
+}
+
+// hasAnnotation is kubectl's test for a mirror pod: the key is present, whatever its value.
+func hasAnnotation(pod *corev1.Pod, key string) bool {
+	_, ok := pod.Annotations[key]
+	return ok
 }

@@ -463,3 +463,15 @@ func TestDrainOfAMissingNodeFails(t *testing.T) {
 		t.Errorf("audit results = %v", got)
 	}
 }
+
+// A zero timeout is no limit, as in kubectl; it used to expire before the first eviction.
+func TestDrainWithZeroTimeoutHasNoLimit(t *testing.T) {
+	f := newFakeCluster(t, readyNode("n1", corev1.ConditionTrue), pod("shop", "web-1", "n1", ownedBy("ReplicaSet", "web")))
+	r, _ := f.runner()
+	o := drainOpts()
+	o.Timeout = 0
+	final, err := r.Drain(t.Context(), "n1", o, nil)
+	if err != nil || final.Phase != actions.PhaseDone {
+		t.Fatalf("drain with no timeout: phase %q err %v summary %q", final.Phase, err, final.Summary)
+	}
+}

@@ -33,7 +33,7 @@ func (r *Runner) StartMaintenance(ctx context.Context, node string, o DrainOptio
 	case !r.cordoned(ctx, node):
 		// The drain stopped before it cordoned (kubectl's rules refused a pod, the cordon failed): a
 		// "draining" record would claim a cordon that is not there, so the flow is not recorded.
-		if err := r.clearMaintenance(ctx, node); err != nil {
+		if _, err := r.clearMaintenance(ctx, node); err != nil {
 			drainErr = errors.Join(drainErr, fmt.Errorf("maintenance %s: remove the record of a flow that did not start: %w", node, err))
 		}
 	}

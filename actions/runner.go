@@ -15,7 +15,7 @@ import (
 )
 
 // ErrReadOnly is returned by every action when ktriage runs with --readonly (flag or config).
-var ErrReadOnly = errors.New("ktriage is read-only (--readonly): it changes nothing in the cluster")
+var ErrReadOnly = errors.New("read-only mode (--readonly, or readonly: true in config.yaml): nothing in the cluster is changed")
 
 // Config builds a Runner.
 type Config struct {
