@@ -24,15 +24,8 @@ type fileConfig struct {
 // configPath is where the config file is read from: $XDG_CONFIG_HOME/ktriage/config.yaml, by
 // default ~/.config/ktriage/config.yaml.
 func configPath() (string, error) {
-	base := os.Getenv("XDG_CONFIG_HOME")
-	if base == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("find the config directory: %w", err)
-		}
-		base = filepath.Join(home, ".config")
-	}
-	return filepath.Join(base, "ktriage", "config.yaml"), nil
+	dir, err := xdgDir("XDG_CONFIG_HOME", ".config")
+	return filepath.Join(dir, "config.yaml"), err
 }
 
 // loadConfig reads the config file; a missing file is an empty config, an unreadable or invalid one

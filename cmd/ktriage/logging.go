@@ -10,16 +10,20 @@ import (
 	"k8s.io/klog/v2"
 )
 
-// stateDir is where ktriage keeps its log (and, later, its audit log): $XDG_STATE_HOME/ktriage, by
-// default ~/.local/state/ktriage.
-func stateDir() (string, error) {
-	base := os.Getenv("XDG_STATE_HOME")
+// stateDir is where ktriage keeps its log and its audit log: $XDG_STATE_HOME/ktriage, by default
+// ~/.local/state/ktriage.
+func stateDir() (string, error) { return xdgDir("XDG_STATE_HOME", ".local", "state") }
+
+// xdgDir is $<env>/ktriage, or ~/<fallback…>/ktriage when the variable is unset (the XDG base
+// directory rule).
+func xdgDir(env string, fallback ...string) (string, error) {
+	base := os.Getenv(env)
 	if base == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("find the state directory: %w", err)
+			return "", fmt.Errorf("no $%s and no home directory: %w", env, err)
 		}
-		base = filepath.Join(home, ".local", "state")
+		base = filepath.Join(append([]string{home}, fallback...)...)
 	}
 	return filepath.Join(base, "ktriage"), nil
 }
