@@ -154,3 +154,29 @@ func TestCtrlCDuringADrainAsksTwice(t *testing.T) {
 		t.Error("the second ctrl+c did not quit")
 	}
 }
+
+// Dialogs must draw (or give way to the too-small notice) at any size, without a panic and without a
+// line wider than the terminal.
+func TestDialogsFitTinyTerminals(t *testing.T) {
+	runner := actions.New(actions.Config{Client: demo.New(fixedNow).Interface(), Info: demoInfo,
+		Audit: actions.NewAuditLog(filepath.Join(t.TempDir(), "audit.jsonl"))})
+	for _, open := range []string{"c", "d", "m"} {
+		m := actionModel(t, runner, false)
+		m.list.Select("worker-01")
+		m = send(m, keyMsg(open))
+		if m.dialog == nil {
+			t.Fatalf("%s opened no dialog; flash %q", open, m.FlashText())
+		}
+		for _, size := range [][2]int{{40, 8}, {41, 9}, {20, 5}, {60, 12}, {200, 60}} {
+			m = send(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			out := m.render()
+			if size[0] < minWidth || size[1] < minHeight {
+				if !strings.Contains(out, "too small") || ansi.StringWidth(out) > size[0] {
+					t.Errorf("%dx%d: %q, want the one-line notice", size[0], size[1], out)
+				}
+				continue
+			}
+			assertScreenSize(t, out, size[0], size[1])
+		}
+	}
+}
