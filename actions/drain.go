@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -166,9 +167,10 @@ func (r *Runner) observeEviction(ctx context.Context, t *tracker, ns, name strin
 	}
 }
 
-// refusingBudget names the PodDisruptionBudget behind a 429 and the server's explanation. The
-// eviction API says which budget in a status cause; the budget's name is read from the budgets that
-// select the pod, since the cause is prose.
+// refusingBudget names the PodDisruptionBudget behind a 429 and gives the server's explanation. The
+// eviction API names the budget in a status cause ("The disruption budget web needs 2 healthy pods
+// and has 2 currently"), which costs no request and needs no permission to list budgets; when a
+// server words it otherwise, the budgets selecting the pod are read instead.
 func (r *Runner) refusingBudget(ctx context.Context, ns, name string, err error) (budget, detail string) {
 	detail = err.Error()
 	var status apierrors.APIStatus
@@ -176,6 +178,9 @@ func (r *Runner) refusingBudget(ctx context.Context, ns, name string, err error)
 		for _, c := range status.Status().Details.Causes {
 			if c.Type == policyv1.DisruptionBudgetCause {
 				detail = c.Message
+				if m := budgetInCause.FindStringSubmatch(c.Message); m != nil {
+					return m[1], detail
+				}
 			}
 		}
 	}
@@ -196,6 +201,9 @@ func (r *Runner) refusingBudget(ctx context.Context, ns, name string, err error)
 	}
 	return strings.Join(names, ","), detail
 }
+
+// budgetInCause reads the budget's name from the eviction API's cause message.
+var budgetInCause = regexp.MustCompile(`^The disruption budget (\S+) needs `)
 
 // blockersText names the pods that keep a drain from starting, and why.
 func blockersText(blocked []PodPlan) string {

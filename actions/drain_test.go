@@ -2,6 +2,7 @@ package actions_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"sync"
@@ -11,7 +12,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/ktriage/ktriage/actions"
 )
@@ -473,5 +476,23 @@ func TestDrainWithZeroTimeoutHasNoLimit(t *testing.T) {
 	final, err := r.Drain(t.Context(), "n1", o, nil)
 	if err != nil || final.Phase != actions.PhaseDone {
 		t.Fatalf("drain with no timeout: phase %q err %v summary %q", final.Phase, err, final.Summary)
+	}
+}
+
+// A user who may not list PodDisruptionBudgets still learns which one refuses: the eviction API
+// names it in its answer.
+func TestRefusingBudgetIsNamedWithoutListingBudgets(t *testing.T) {
+	f := newFakeCluster(t, readyNode("n1", corev1.ConditionTrue), pod("shop", "web-1", "n1", ownedBy("ReplicaSet", "web")))
+	f.cs.PrependReactor("list", "poddisruptionbudgets", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "policy", Resource: "poddisruptionbudgets"}, "", errors.New("no"))
+	})
+	refuseEvictions(f, "web-pdb", nil, "shop/web-1")
+	r, _ := f.runner()
+	var log progressLog
+	o := drainOpts()
+	o.Timeout = 2 * time.Second
+	final, _ := r.Drain(t.Context(), "n1", o, log.report)
+	if final.Phase != actions.PhaseTimedOut || !strings.Contains(final.Summary, "PodDisruptionBudget web-pdb refused") {
+		t.Errorf("phase %q summary %q: want a timeout naming web-pdb", final.Phase, final.Summary)
 	}
 }
