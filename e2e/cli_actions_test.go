@@ -141,6 +141,7 @@ func TestCLIDrainPreviewsThenDrainsWithProgressLines(t *testing.T) {
 	}
 
 	res = runKtriage(t, 90*time.Second, admin, "drain", node, "--yes", "--grace-period=1")
+	t.Logf("ktriage drain printed:\n%s", res.stdout)
 	expectExit0(t, res, "evicting "+node, ns+"/web-1 gone", "drained: 2 pods evicted")
 	if !nodeUnschedulable(t, env, node) {
 		t.Error("the drained node is not cordoned")
