@@ -49,15 +49,18 @@ func drive(t *testing.T, m Model, msg tea.Msg) Model {
 	return m
 }
 
-// runCmdWait runs a command to its message, skipping batches of ticks and blinks.
+// runCmdWait runs a command to its message, waiting as long as it takes (a preview on a loaded
+// machine is slow), but not for ticks and blinks, which never come with NoTick and an unfocused
+// input.
 func runCmdWait(cmd tea.Cmd) tea.Msg {
 	msg := cmd()
 	if batch, ok := msg.(tea.BatchMsg); ok {
 		for _, c := range batch {
-			if c != nil {
-				if out := runCmd(c); out != nil {
-					return out
-				}
+			if c == nil {
+				continue
+			}
+			if out := runCmdWait(c); out != nil {
+				return out
 			}
 		}
 		return nil
@@ -80,19 +83,19 @@ func reboot(t *testing.T, kube kubernetes.Interface, name string) {
 func TestMaintenanceFlowWaitsForANewBootIDThenUncordons(t *testing.T) {
 	kube := demo.New(time.Now()).Interface()
 	m := maintenanceModel(t, kube, "worker-03")
-	m = send(m, keyMsg("m"))
-	m = send(m, keyMsg("j"))
-	m = send(m, keyMsg("space")) // delete emptyDir data
-	m = send(m, keyMsg("j"))
-	m = send(m, keyMsg("space")) // force
-	m = send(m, keyMsg("enter"))
+	m = drive(t, m, keyMsg("m"))
+	m = drive(t, m, keyMsg("j"))
+	m = drive(t, m, keyMsg("space")) // delete emptyDir data
+	m = drive(t, m, keyMsg("j"))
+	m = drive(t, m, keyMsg("space")) // force
+	m = drive(t, m, keyMsg("enter"))
 	m = typeText(m, "worker-03")
 	m = drive(t, m, keyMsg("enter"))
 	m = send(m, SnapshotMsg{Snapshot: snapshotOf(t, kube)})
 	if s := screenText(m); !strings.Contains(s, "step 3 of 4: reboot or repair") || !strings.Contains(s, "waiting for Ready with a new boot ID") {
 		t.Fatalf("after the drain the flow does not wait for a reboot:\n%s", s)
 	}
-	m = send(m, keyMsg("enter")) // not rebooted yet: enter does nothing
+	m = drive(t, m, keyMsg("enter")) // not rebooted yet: enter does nothing
 	if !strings.Contains(screenText(m), "waiting for Ready") {
 		t.Fatal("enter uncordoned a node that has not rebooted")
 	}
@@ -104,7 +107,7 @@ func TestMaintenanceFlowWaitsForANewBootIDThenUncordons(t *testing.T) {
 	}
 	reboot(t, kube, "worker-03")
 	m = send(m, SnapshotMsg{Snapshot: snapshotOf(t, kube)})
-	m = send(m, keyMsg("m"))
+	m = drive(t, m, keyMsg("m"))
 	if s := screenText(m); !strings.Contains(s, "resumed:") || !strings.Contains(s, "the node is back: Ready with a new boot ID") {
 		t.Fatalf("m does not resume at the reboot step:\n%s", s)
 	}
@@ -124,23 +127,23 @@ func TestMaintenanceFlowWaitsForANewBootIDThenUncordons(t *testing.T) {
 func TestSkippingTheRebootAsksFirst(t *testing.T) {
 	kube := demo.New(time.Now()).Interface()
 	m := maintenanceModel(t, kube, "worker-02")
-	m = send(m, keyMsg("m"))
-	m = send(m, keyMsg("j"))
-	m = send(m, keyMsg("space"))
-	m = send(m, keyMsg("j"))
-	m = send(m, keyMsg("space"))
-	m = send(m, keyMsg("enter"))
+	m = drive(t, m, keyMsg("m"))
+	m = drive(t, m, keyMsg("j"))
+	m = drive(t, m, keyMsg("space"))
+	m = drive(t, m, keyMsg("j"))
+	m = drive(t, m, keyMsg("space"))
+	m = drive(t, m, keyMsg("enter"))
 	m = typeText(m, "worker-02")
 	m = drive(t, m, keyMsg("enter"))
-	m = send(m, keyMsg("s"))
+	m = drive(t, m, keyMsg("s"))
 	if s := screenText(m); !strings.Contains(s, "without waiting for it to come back") {
 		t.Fatalf("s does not ask before uncordoning:\n%s", s)
 	}
-	m = send(m, keyMsg("n"))
+	m = drive(t, m, keyMsg("n"))
 	if !strings.Contains(screenText(m), "waiting for Ready") {
 		t.Fatal("n does not go back to waiting")
 	}
-	m = send(m, keyMsg("s"))
+	m = drive(t, m, keyMsg("s"))
 	m = drive(t, m, keyMsg("y"))
 	n, _ := kube.CoreV1().Nodes().Get(context.Background(), "worker-02", metav1.GetOptions{})
 	if n.Spec.Unschedulable {

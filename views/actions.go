@@ -4,6 +4,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/ktriage/ktriage/themes"
 )
 
 // NodeAction is something the person asks ktriage to do to nodes or pods. Views only ask: the root
@@ -63,9 +65,9 @@ func DefaultActionKeyMap() ActionKeyMap {
 }
 
 // apply returns the keymap as the availability allows: in read-only mode every action key is off
-// (not offered, not in help); a withheld action stays in help, with the reason, but does nothing
-// except say why.
-func (k ActionKeyMap) apply(av Availability) ActionKeyMap {
+// (not offered, not in help); a withheld action stays in help, greyed, with the reason, but does
+// nothing except say why.
+func (k ActionKeyMap) apply(av Availability, st *themes.Styles) ActionKeyMap {
 	d := DefaultActionKeyMap()
 	pairs := []struct {
 		b   *key.Binding
@@ -80,7 +82,7 @@ func (k ActionKeyMap) apply(av Availability) ActionKeyMap {
 		*p.b = p.def
 		p.b.SetEnabled(!av.ReadOnly)
 		if why := av.Withheld[p.act]; why != "" {
-			p.b.SetHelp(p.def.Help().Key, p.def.Help().Desc+" — unavailable: "+why)
+			p.b.SetHelp(st.Muted.Render(p.def.Help().Key), st.Muted.Render(p.def.Help().Desc+" — unavailable: "+why))
 		}
 	}
 	return k

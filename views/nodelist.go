@@ -161,7 +161,7 @@ func (m *NodeList) ClearMarks() {
 }
 
 // SetAvailability turns the action keys on or off and gives withheld ones their reason.
-func (m *NodeList) SetAvailability(av Availability) { m.Keys.Actions = m.Keys.Actions.apply(av) }
+func (m *NodeList) SetAvailability(av Availability) { m.Keys.Actions = m.Keys.Actions.apply(av, &m.st) }
 
 // targets are the nodes an action on several nodes applies to: the marked ones, or the selected one.
 func (m NodeList) targets() []string {
