@@ -122,7 +122,9 @@ func (m *NodeDetail) SetNode(v *cluster.NodeView, now time.Time) {
 }
 
 // SetAvailability turns the action keys on or off and gives withheld ones their reason.
-func (m *NodeDetail) SetAvailability(av Availability) { m.Keys.Actions = m.Keys.Actions.apply(av, &m.st) }
+func (m *NodeDetail) SetAvailability(av Availability) {
+	m.Keys.Actions = m.Keys.Actions.apply(av, &m.st)
+}
 
 // SetSize sets the view's size.
 func (m *NodeDetail) SetSize(w, h int) { m.width, m.height = w, h; m.layout() }
