@@ -274,6 +274,7 @@ func (m *Model) setStyles(st themes.Styles) {
 	m.help.Styles = st.Help
 	m.list.SetStyles(st)
 	m.detail.SetStyles(st)
+	m.applyAvailability() // withheld actions are greyed in the theme's own muted style
 }
 
 func (m *Model) setFlash(text string, isErr bool) {
