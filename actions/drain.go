@@ -73,6 +73,9 @@ func (r *Runner) drain(ctx context.Context, node string, o DrainOptions, report 
 	if err != nil {
 		return end(PhaseFailed, err.Error(), err)
 	}
+	if pv.NotReady {
+		t.terminatingNote = "the node is NotReady: its kubelet may never confirm the deletion (\"don't wait for pods that cannot terminate\" or a force delete ends the wait)"
+	}
 	if !pv.CanStart() {
 		return end(PhaseFailed, "nothing was changed: "+blockersText(pv.With(Block)), nil)
 	}
@@ -101,7 +104,7 @@ func (r *Runner) drain(ctx context.Context, node string, o DrainOptions, report 
 		t.pod(pod.Namespace, pod.Name, func(pp *PodProgress) {
 			switch {
 			case !usingEviction:
-				pp.State = PodTerminating // deleted; now waiting for it to go
+				pp.State, pp.Detail = PodTerminating, t.terminatingNote // deleted; now waiting for it to go
 			case pp.State == PodPending:
 				pp.State = PodEvicting
 			}
@@ -150,7 +153,7 @@ func (r *Runner) drain(ctx context.Context, node string, o DrainOptions, report 
 func (r *Runner) observeEviction(ctx context.Context, t *tracker, ns, name string, err error) {
 	switch {
 	case err == nil:
-		t.pod(ns, name, func(pp *PodProgress) { pp.State, pp.Detail = PodTerminating, "" })
+		t.pod(ns, name, func(pp *PodProgress) { pp.State, pp.Detail = PodTerminating, t.terminatingNote })
 	case apierrors.IsTooManyRequests(err):
 		budget, detail := r.refusingBudget(ctx, ns, name, err)
 		t.pod(ns, name, func(pp *PodProgress) {

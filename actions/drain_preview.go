@@ -53,6 +53,9 @@ type Preview struct {
 	Node          string
 	Unschedulable bool
 	Unreachable   bool
+	// NotReady: the kubelet reports but is not ready (PLEG, runtime down); it may never finish
+	// terminating the evicted pods.
+	NotReady bool
 	Options       DrainOptions
 	Pods          []PodPlan
 	// BudgetsUnknown is set when PodDisruptionBudgets could not be read; the preview cannot say which
@@ -94,7 +97,7 @@ func (r *Runner) PreviewDrain(ctx context.Context, nodeName string, o DrainOptio
 	if err != nil {
 		return Preview{}, fmt.Errorf("drain %s: %w", nodeName, err)
 	}
-	pv := Preview{Node: nodeName, Unschedulable: node.Spec.Unschedulable, Unreachable: NodeUnreachable(node), Options: o}
+	pv := Preview{Node: nodeName, Unschedulable: node.Spec.Unschedulable, Unreachable: NodeUnreachable(node), NotReady: nodeNotReady(node), Options: o}
 	pods, err := r.kube.CoreV1().Pods(metav1.NamespaceAll).List(ctx, metav1.ListOptions{
 		FieldSelector: fields.OneTermEqualSelector("spec.nodeName", nodeName).String()})
 	if err != nil {
@@ -257,4 +260,14 @@ func budgetFor(pod *corev1.Pod, pdbs []policyv1.PodDisruptionBudget) *policyv1.P
 func hasAnnotation(pod *corev1.Pod, key string) bool {
 	_, ok := pod.Annotations[key]
 	return ok
+}
+
+// nodeNotReady reports whether the node's Ready condition is False.
+func nodeNotReady(node *corev1.Node) bool {
+	for _, c := range node.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionFalse
+		}
+	}
+	return false
 }

@@ -120,6 +120,8 @@ type tracker struct {
 	p      DrainProgress
 	report func(DrainProgress)
 	now    func() time.Time
+	// terminatingNote explains, on a NotReady node, why evicted pods may never finish terminating.
+	terminatingNote string
 }
 
 // update changes the progress under the lock and reports a copy, also under the lock, so the

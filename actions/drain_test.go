@@ -496,3 +496,17 @@ func TestRefusingBudgetIsNamedWithoutListingBudgets(t *testing.T) {
 		t.Errorf("phase %q summary %q: want a timeout naming web-pdb", final.Phase, final.Summary)
 	}
 }
+
+// On a NotReady node (PLEG, runtime down) the kubelet may never finish terminating what was evicted:
+// a drain that times out says so, and names the way out.
+func TestDrainOnANotReadyNodeExplainsPodsThatNeverTerminate(t *testing.T) {
+	f := newFakeCluster(t, readyNode("n1", corev1.ConditionFalse), pod("shop", "web-1", "n1", ownedBy("ReplicaSet", "web")))
+	f.evict = func(string, string) (bool, error) { return true, nil } // accepted; the pod never goes
+	r, _ := f.runner()
+	o := drainOpts()
+	o.Timeout = 2 * time.Second
+	final, _ := r.Drain(t.Context(), "n1", o, nil)
+	if final.Phase != actions.PhaseTimedOut || !strings.Contains(final.Summary, "the node is NotReady: its kubelet may never confirm") {
+		t.Errorf("phase %q summary %q: want a timeout that explains the NotReady node", final.Phase, final.Summary)
+	}
+}
