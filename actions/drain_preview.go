@@ -56,8 +56,8 @@ type Preview struct {
 	// NotReady: the kubelet reports but is not ready (PLEG, runtime down); it may never finish
 	// terminating the evicted pods.
 	NotReady bool
-	Options       DrainOptions
-	Pods          []PodPlan
+	Options  DrainOptions
+	Pods     []PodPlan
 	// BudgetsUnknown is set when PodDisruptionBudgets could not be read; the preview cannot say which
 	// evictions they will refuse.
 	BudgetsUnknown string
