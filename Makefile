@@ -19,9 +19,11 @@ build:
 demo: build
 	bin/ktriage demo
 
-## vet: go vet over every package
+## vet: go vet and gofmt over every package
 vet:
 	$(GO) vet ./...
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.cache/*'))"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 
 ## test: build, vet, and every test with the race detector, on the real control plane
 test: testenv build vet
