@@ -28,18 +28,23 @@ type NodeResult struct {
 func (r *Runner) Cordon(ctx context.Context, nodes []string, desired bool) []NodeResult {
 	out := make([]NodeResult, 0, len(nodes))
 	for _, name := range nodes {
-		out = append(out, r.cordonOne(ctx, name, desired))
+		out = append(out, r.cordonOne(ctx, name, desired, nil))
 	}
 	return out
 }
 
-func (r *Runner) cordonOne(ctx context.Context, name string, desired bool) NodeResult {
+// cordonOne cordons or uncordons one node; options go into its audit lines.
+func (r *Runner) cordonOne(ctx context.Context, name string, desired bool, options map[string]any) NodeResult {
 	action, verb := ActionUncordon, "uncordoned"
 	if desired {
 		action, verb = ActionCordon, "cordoned"
 	}
 	res := NodeResult{Node: name}
-	rec, err := r.begin(ctx, AuditEntry{Action: string(action), Node: name}, action.Needs()...)
+	entry := AuditEntry{Action: string(action), Node: name}
+	if options != nil {
+		entry.Options = options
+	}
+	rec, err := r.begin(ctx, entry, action.Needs()...)
 	if err != nil {
 		res.Err = fmt.Errorf("%s %s: %w", action, name, err)
 		return res

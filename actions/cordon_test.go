@@ -63,7 +63,7 @@ func TestUncordonClearsTheMaintenanceRecord(t *testing.T) {
 	}
 	f := newFakeCluster(t, n)
 	r, _ := f.runner()
-	if res := r.FinishMaintenance(t.Context(), "n1"); res.Err != nil || !res.Changed || res.Message != "uncordoned (maintenance flow ended)" {
+	if res := r.FinishMaintenance(t.Context(), "n1", false); res.Err != nil || !res.Changed || res.Message != "uncordoned (maintenance flow ended)" {
 		t.Fatalf("FinishMaintenance = %+v, want changed, \"uncordoned (maintenance flow ended)\"", res)
 	}
 	got := f.node("n1")
@@ -88,7 +88,7 @@ func TestFinishMaintenanceOnAnUncordonedNodeReportsTheRecordRemoved(t *testing.T
 	n.Annotations = map[string]string{cluster.MaintenanceAnnotation: `{"phase":"drained","bootID":"b","started":"2026-01-01T00:00:00Z"}`}
 	f := newFakeCluster(t, n)
 	r, _ := f.runner()
-	if res := r.FinishMaintenance(t.Context(), "n1"); res.Err != nil || !res.Changed || res.Message != "uncordoned (maintenance flow ended)" {
+	if res := r.FinishMaintenance(t.Context(), "n1", false); res.Err != nil || !res.Changed || res.Message != "uncordoned (maintenance flow ended)" {
 		t.Fatalf("FinishMaintenance = %+v, want the ended flow reported as a change", res)
 	}
 	if _, ok := f.node("n1").Annotations[cluster.MaintenanceAnnotation]; ok {

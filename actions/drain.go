@@ -20,19 +20,12 @@ import (
 // It ends when the pods are gone, when ctx is cancelled or when the options' timeout passes; the node
 // then stays cordoned, and the final progress says what is left and why.
 func (r *Runner) Drain(ctx context.Context, node string, o DrainOptions, report func(DrainProgress)) (DrainProgress, error) {
-	needs := ActionDrain.Needs()
-	if o.DisableEviction {
-		needs = append(needs, PermDeletePods)
-	}
-	rec, err := r.begin(ctx, AuditEntry{Action: string(ActionDrain), Node: node, Options: o.auditOptions()}, needs...)
+	rec, err := r.begin(ctx, AuditEntry{Action: string(ActionDrain), Node: node, Options: o.auditOptions()}, drainNeeds(ActionDrain, o)...)
 	if err != nil {
 		return DrainProgress{Node: node, Phase: PhaseFailed, Err: err, Summary: err.Error()}, fmt.Errorf("drain %s: %w", node, err)
 	}
 	final := r.drain(ctx, node, o, report)
-	result := map[DrainPhase]string{PhaseDone: ResultOK, PhaseCancelled: ResultCancelled, PhaseTimedOut: ResultTimedOut}[final.Phase]
-	if result == "" {
-		result = ResultFailed
-	}
+	result := drainResult(final.Phase)
 	// The audit lists every pod whose eviction the API server accepted: gone, still terminating when
 	// the drain ended (cancelled, timed out), or left terminating on an unreachable node. Listing only
 	// the gone ones made a drain of an unreachable node look, in the log, as if it evicted nothing.
@@ -56,9 +49,21 @@ func (r *Runner) Drain(ctx context.Context, node string, o DrainOptions, report 
 	return final, nil
 }
 
+// drainResult is the audit result of a drain that ended in phase.
+func drainResult(phase DrainPhase) string {
+	if result, ok := map[DrainPhase]string{PhaseDone: ResultOK, PhaseCancelled: ResultCancelled, PhaseTimedOut: ResultTimedOut}[phase]; ok {
+		return result
+	}
+	return ResultFailed
+}
+
 func (r *Runner) drain(ctx context.Context, node string, o DrainOptions, report func(DrainProgress)) DrainProgress {
 	t := &tracker{report: report, now: r.now, p: DrainProgress{Node: node, Phase: PhaseCordoning, Started: r.now()}}
 	end := func(phase DrainPhase, summary string, err error) DrainProgress {
+		if phase == PhaseFailed && ctx.Err() != nil {
+			// A failure because the person cancelled (during the preview or the cordon) is a cancel.
+			phase, summary, err = PhaseCancelled, "cancelled before any pod was evicted: "+summary, nil
+		}
 		t.update(func(p *DrainProgress) { p.Phase, p.Summary, p.Err, p.Ended = phase, summary, err, r.now() })
 		return t.current()
 	}

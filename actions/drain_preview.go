@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -103,7 +104,10 @@ func (r *Runner) PreviewDrain(ctx context.Context, nodeName string, o DrainOptio
 	if err != nil {
 		return pv, fmt.Errorf("drain %s: list its pods: %w", nodeName, err)
 	}
-	list, _ := r.helper(ctx, o).GetPodsForDeletion(nodeName)
+	list, errs := r.helper(ctx, o).GetPodsForDeletion(nodeName)
+	if list == nil && len(errs) > 0 {
+		return pv, fmt.Errorf("drain %s: %w", nodeName, errors.Join(errs...))
+	}
 	chosen := map[string]bool{}
 	if list != nil {
 		for _, p := range list.Pods() {
@@ -219,8 +223,9 @@ func (r *Runner) applyBudgets(ctx context.Context, pv *Preview, pods []corev1.Po
 			if plan.Namespace != ns || plan.Disposition != Evict {
 				continue
 			}
-			pdb := budgetFor(byKey[plan.Key()], list.Items)
-			if pdb == nil {
+			pod := byKey[plan.Key()]
+			pdb := budgetFor(pod, list.Items)
+			if pdb == nil || !budgetCounts(pod, pdb) {
 				continue
 			}
 			key := ns + "/" + pdb.Name
@@ -239,6 +244,33 @@ func (r *Runner) applyBudgets(ctx context.Context, pv *Preview, pods []corev1.Po
 		}
 	}
 	return ""
+}
+
+// budgetCounts reports whether evicting the pod spends the budget, as the eviction API decides:
+// pods that are not running (pending, finished) or already terminating skip the check, and an
+// unready pod goes without spending it when the budget allows unhealthy pods to be evicted
+// (AlwaysAllow) or is satisfied anyway (the default policy, with enough healthy pods).
+func budgetCounts(pod *corev1.Pod, pdb *policyv1.PodDisruptionBudget) bool {
+	if pod.DeletionTimestamp != nil || pod.Status.Phase != corev1.PodRunning {
+		return false
+	}
+	if podReady(pod) {
+		return true
+	}
+	policy := pdb.Spec.UnhealthyPodEvictionPolicy
+	if policy != nil && *policy == policyv1.AlwaysAllow {
+		return false
+	}
+	return pdb.Status.CurrentHealthy < pdb.Status.DesiredHealthy
+}
+
+func podReady(pod *corev1.Pod) bool {
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
 }
 
 // budgetFor finds the budget whose selector matches the pod, as the eviction API does.

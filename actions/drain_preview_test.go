@@ -281,3 +281,24 @@ func tierPDB(ns, name, tier string, allowed int32) *policyv1.PodDisruptionBudget
 	b.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"tier": tier}}
 	return b
 }
+
+// The eviction API lets some pods go without spending a budget: pods not running, pods already
+// terminating, and unready pods while the budget is satisfied anyway. The preview must not show
+// those as waiting.
+func TestPreviewDoesNotHoldBackPodsABudgetDoesNotCount(t *testing.T) {
+	unready := func(p *corev1.Pod) { p.Status.Conditions = nil }
+	pending := func(p *corev1.Pod) { p.Status.Phase = corev1.PodPending }
+	f := newFakeCluster(t, readyNode("n1", corev1.ConditionTrue),
+		pdb("shop", "web-pdb", "web", 0),
+		pod("shop", "web-1", "n1", ownedBy("ReplicaSet", "web"), func(p *corev1.Pod) { p.Labels["app"] = "web" }),
+		pod("shop", "web-2", "n1", ownedBy("ReplicaSet", "web"), func(p *corev1.Pod) { p.Labels["app"] = "web" }, unready),
+		pod("shop", "web-3", "n1", ownedBy("ReplicaSet", "web"), func(p *corev1.Pod) { p.Labels["app"] = "web" }, pending))
+	r, _ := f.runner()
+	pv, err := r.PreviewDrain(t.Context(), "n1", actions.DrainOptions{IgnoreDaemonSets: true, Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(pv.With(actions.WaitBudget)); !slices.Equal(got, []string{"shop/web-1"}) {
+		t.Errorf("pods held back by the budget = %v, want only the ready, running shop/web-1", got)
+	}
+}

@@ -16,7 +16,8 @@ import (
 // with a new boot ID, and FinishMaintenance (an uncordon) ends the flow. A drain that does not finish
 // leaves the node cordoned in phase "draining"; starting again resumes it.
 func (r *Runner) StartMaintenance(ctx context.Context, node string, o DrainOptions, report func(DrainProgress)) (DrainProgress, error) {
-	rec, err := r.begin(ctx, AuditEntry{Action: string(ActionMaintenance), Node: node, Options: map[string]any{"step": "start"}}, ActionMaintenance.Needs()...)
+	// Everything the drain will need is checked before the flow is written on the node.
+	rec, err := r.begin(ctx, AuditEntry{Action: string(ActionMaintenance), Node: node, Options: map[string]any{"step": "start"}}, drainNeeds(ActionMaintenance, o)...)
 	if err != nil {
 		return DrainProgress{Node: node, Phase: PhaseFailed, Err: err, Summary: err.Error()}, fmt.Errorf("maintenance %s: %w", node, err)
 	}
@@ -37,8 +38,8 @@ func (r *Runner) StartMaintenance(ctx context.Context, node string, o DrainOptio
 			drainErr = errors.Join(drainErr, fmt.Errorf("maintenance %s: remove the record of a flow that did not start: %w", node, err))
 		}
 	}
-	result := ResultOK
-	if drainErr != nil {
+	result := drainResult(final.Phase)
+	if drainErr != nil && result == ResultOK {
 		result = ResultFailed
 	}
 	if err := rec.finish(result, nil, drainErr); err != nil {
@@ -63,9 +64,10 @@ func (r *Runner) markMaintenance(ctx context.Context, name, phase string) error 
 }
 
 // FinishMaintenance ends the flow: the node is uncordoned and the record removed. Call it once the
-// node is back (or when the person decides not to wait for a reboot).
-func (r *Runner) FinishMaintenance(ctx context.Context, node string) NodeResult {
-	return r.Cordon(ctx, []string{node}, false)[0]
+// node is back, or when the person decides not to wait for a reboot (skippedReboot, recorded in the
+// audit log).
+func (r *Runner) FinishMaintenance(ctx context.Context, node string, skippedReboot bool) NodeResult {
+	return r.cordonOne(ctx, node, false, map[string]any{"step": "finish", "skippedReboot": skippedReboot})
 }
 
 // cordoned reports whether the node is marked unschedulable (true when it cannot be read, so that

@@ -65,7 +65,7 @@ func TestMaintenanceFlowFromStartToFinish(t *testing.T) {
 		t.Errorf("after a reboot Rebooted() = %v, Step() = %q", m.Rebooted(node), m.Step(node))
 	}
 
-	if res := r.FinishMaintenance(ctx, "n1"); res.Err != nil || !res.Changed {
+	if res := r.FinishMaintenance(ctx, "n1", false); res.Err != nil || !res.Changed {
 		t.Fatalf("finish maintenance = %+v", res)
 	}
 	node = f.node("n1")

@@ -39,6 +39,11 @@ var (
 	PermListPods       = Permission{Verb: "list", Resource: "pods"}
 	PermCreateEviction = Permission{Verb: "create", Resource: "pods", Subresource: "eviction"}
 	PermDeletePods     = Permission{Verb: "delete", Resource: "pods"}
+	// Reads a drain makes on the way: the node itself, each evicted pod while it waits for it to go,
+	// and the DaemonSets of DaemonSet pods (kubectl's filter checks they exist).
+	PermGetNodes      = Permission{Verb: "get", Resource: "nodes"}
+	PermGetPods       = Permission{Verb: "get", Resource: "pods"}
+	PermGetDaemonSets = Permission{Verb: "get", Group: "apps", Resource: "daemonsets"}
 )
 
 // Action names what ktriage can do to a cluster.
@@ -63,11 +68,20 @@ func (a Action) Needs() []Permission {
 	case ActionCordon, ActionUncordon:
 		return []Permission{PermPatchNodes}
 	case ActionDrain, ActionMaintenance:
-		return []Permission{PermPatchNodes, PermListPods, PermCreateEviction}
+		return []Permission{PermPatchNodes, PermListPods, PermCreateEviction, PermGetNodes, PermGetPods, PermGetDaemonSets}
 	case ActionDeletePod:
 		return []Permission{PermDeletePods}
 	}
 	return nil
+}
+
+// drainNeeds is what a drain with these options needs: deleting instead of evicting needs delete.
+func drainNeeds(a Action, o DrainOptions) []Permission {
+	needs := a.Needs()
+	if o.DisableEviction {
+		needs = append(needs, PermDeletePods)
+	}
+	return needs
 }
 
 // Permissions is the outcome of a preflight: which actions this user may take.

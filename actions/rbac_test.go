@@ -30,7 +30,9 @@ func TestDeniedPermissionRefusesTheActionBeforeTouchingTheCluster(t *testing.T) 
 		},
 		{
 			name: "uncordon without patch nodes", denied: []actions.Permission{actions.PermPatchNodes},
-			run:  func(r *actions.Runner, f *fakeCluster) error { return r.FinishMaintenance(f.t.Context(), "n2").Err },
+			run: func(r *actions.Runner, f *fakeCluster) error {
+				return r.FinishMaintenance(f.t.Context(), "n2", false).Err
+			},
 			want: []string{"patch nodes"},
 		},
 		{
@@ -172,8 +174,8 @@ func TestPreflightSaysWhichActionsNeedWhat(t *testing.T) {
 					t.Errorf("asked about %q %d times, want once", perm, n)
 				}
 			}
-			if len(f.asked) != 4 {
-				t.Errorf("asked about %v, want the 4 distinct permissions the actions need", f.asked)
+			if len(f.asked) != 7 {
+				t.Errorf("asked about %v, want the 7 distinct permissions the actions need", f.asked)
 			}
 		})
 	}

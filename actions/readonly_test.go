@@ -50,7 +50,7 @@ func TestReadOnlyRefusesEveryActionAndChangesNothing(t *testing.T) {
 	}
 	_, err = r.StartMaintenance(ctx, "n1", opts, nil)
 	check("start maintenance", err)
-	check("finish maintenance", r.FinishMaintenance(ctx, "cordoned").Err)
+	check("finish maintenance", r.FinishMaintenance(ctx, "cordoned", false).Err)
 	check("delete pod", r.DeletePod(ctx, actions.PodRef{Namespace: "shop", Name: "web-1"}, false))
 	check("force delete pod", r.DeletePod(ctx, actions.PodRef{Namespace: "shop", Name: "db-0"}, true))
 

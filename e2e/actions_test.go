@@ -614,7 +614,7 @@ func TestActionsMaintenanceFlowOnAKwokNode(t *testing.T) {
 		t.Fatalf("Rebooted() = false after the boot ID changed on a Ready node (record %+v, boot ID %s)", m, n.Status.NodeInfo.BootID)
 	}
 
-	if res := r.FinishMaintenance(ctx, node); res.Err != nil || !res.Changed {
+	if res := r.FinishMaintenance(ctx, node, false); res.Err != nil || !res.Changed {
 		t.Fatalf("finish maintenance = %+v", res)
 	}
 	n = getNode(ctx, t, env, node)

@@ -2,8 +2,10 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -55,11 +57,19 @@ var viewAction = map[views.NodeAction]actions.Action{
 	views.ActMaintenance: actions.ActionMaintenance, views.ActDeletePod: actions.ActionDeletePod, views.ActForceDeletePod: actions.ActionDeletePod,
 }
 
-// preflight asks, once at start, what this user may do and whether the audit log can be written.
+// preflight asks, at start, what this user may do and whether the audit log can be written.
 func preflight(ctx context.Context, runner *actions.Runner) tea.Cmd {
 	return func() tea.Msg {
 		return permissionsMsg{perms: runner.Preflight(ctx), auditErr: runner.CheckAudit()}
 	}
+}
+
+// preflightRetry is how long ktriage waits to ask again when the preflight could not ask at all (the
+// API server restarting): one failed request must not withhold every action for the session.
+const preflightRetry = 10 * time.Second
+
+func retryPreflight(ctx context.Context, runner *actions.Runner) tea.Cmd {
+	return tea.Tick(preflightRetry, func(time.Time) tea.Msg { return preflight(ctx, runner)() })
 }
 
 // availability is what the views may offer: nothing in read-only mode (or without a runner), and
@@ -103,7 +113,7 @@ func (m *Model) gate(a views.NodeAction) bool {
 		m.setFlash("read-only mode: ktriage changes nothing", true)
 		return false
 	} else if why := av.Withheld[a]; why != "" {
-		m.setFlash(string(a)+" is unavailable: "+why, true)
+		m.setFlash(string(a)+" is unavailable: "+sanitize.Line(why), true)
 		return false
 	}
 	return true
@@ -172,7 +182,7 @@ func (m Model) runCordon(msg runCordonMsg) (Model, tea.Cmd) {
 	m.dialog = nil
 	m.list.ClearMarks()
 	runner, ctx := m.opts.Actions, m.actionCtx()
-	m.setFlash(msg.summary+"…", false)
+	m.setFlash(sanitize.Line(msg.summary)+"…", false)
 	return m, func() tea.Msg {
 		return cordonDoneMsg{cordon: msg.cordon, results: runner.Cordon(ctx, msg.nodes, msg.cordon)}
 	}
@@ -234,7 +244,22 @@ func (m Model) drainDialog(node string) *views.DrainDialog {
 }
 
 func (m Model) startDrainRun(msg views.StartDrainMsg) (Model, tea.Cmd) {
-	if !m.gate(views.ActDrain) || m.drain != nil {
+	act := views.ActDrain
+	if msg.Maintenance {
+		act = views.ActMaintenance
+	}
+	refused := ""
+	switch {
+	case m.drain != nil:
+		refused = "a drain of " + m.drain.node + " is running: one drain at a time"
+	case !m.gate(act):
+		refused = m.FlashText()
+	}
+	if refused != "" {
+		// The dialog already shows a drain starting: end it, or it would wait for nothing.
+		if d := m.drainDialog(msg.Node); d != nil {
+			d.SetEnded(views.DrainStatus{Phase: "not started", Summary: "nothing was changed: " + refused}, "")
+		}
 		return m, nil
 	}
 	run, cmd := startDrain(m.actionCtx(), m.opts.Actions, msg.Node, actions.DrainOptions(msg.Choices), msg.Maintenance)
@@ -256,8 +281,12 @@ func (m Model) drainEnded(msg drainEndedMsg) Model {
 	if m.drain != nil && m.drain.node == msg.node {
 		m.drain = nil
 	}
+	errText := ""
+	if msg.err != nil {
+		errText = msg.err.Error()
+	}
 	if d := m.drainDialog(msg.node); d != nil {
-		d.SetStatus(statusOf(msg.final))
+		d.SetEnded(statusOf(msg.final), errText)
 	}
 	summary := msg.final.Summary
 	if summary == "" && msg.err != nil {
@@ -275,11 +304,18 @@ func (m Model) cancelDrain(msg views.CancelDrainMsg) Model {
 }
 
 func (m Model) finishMaintenance(msg views.FinishMaintenanceMsg) (Model, tea.Cmd) {
-	if !m.gate(views.ActUncordon) {
-		return m, nil
+	if m.drain != nil && m.drain.node == msg.Node {
+		// The flow is still being recorded on the node; an uncordon now could be undone by it.
+		return m.finishDone(finishDoneMsg{node: msg.Node, result: actions.NodeResult{Node: msg.Node,
+			Err: fmt.Errorf("the drain of %s is still finishing; try again in a moment", msg.Node)}}), nil
 	}
-	runner, ctx := m.opts.Actions, m.actionCtx()
-	return m, func() tea.Msg { return finishDoneMsg{node: msg.Node, result: runner.FinishMaintenance(ctx, msg.Node)} }
+	if !m.gate(views.ActUncordon) {
+		return m.finishDone(finishDoneMsg{node: msg.Node, result: actions.NodeResult{Node: msg.Node, Err: errors.New(m.FlashText())}}), nil
+	}
+	runner, ctx, skipped := m.opts.Actions, m.actionCtx(), msg.SkippedReboot
+	return m, func() tea.Msg {
+		return finishDoneMsg{node: msg.Node, result: runner.FinishMaintenance(ctx, msg.Node, skipped)}
+	}
 }
 
 func (m Model) finishDone(msg finishDoneMsg) Model {

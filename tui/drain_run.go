@@ -19,6 +19,8 @@ type drainRun struct {
 	cancel   context.CancelFunc
 	progress chan actions.DrainProgress
 	done     chan drainEndedMsg
+	// start runs the drain; the first command calls it in a goroutine.
+	start func()
 }
 
 // drainProgressMsg is a drain's latest progress.
@@ -34,7 +36,8 @@ type drainEndedMsg struct {
 	err   error
 }
 
-// startDrain starts the drain in a goroutine; the returned command delivers its first message.
+// startDrain prepares a drain; the returned command starts it in a goroutine (no work in Update)
+// and delivers its first message.
 func startDrain(parent context.Context, runner *actions.Runner, node string, opts actions.DrainOptions, maintenance bool) (*drainRun, tea.Cmd) {
 	ctx, cancel := context.WithCancel(parent)
 	run := &drainRun{node: node, cancel: cancel, progress: make(chan actions.DrainProgress, 1), done: make(chan drainEndedMsg, 1)}
@@ -47,7 +50,7 @@ func startDrain(parent context.Context, runner *actions.Runner, node string, opt
 		}
 		run.progress <- p
 	}
-	go func() {
+	run.start = func() {
 		defer cancel()
 		var final actions.DrainProgress
 		var err error
@@ -57,8 +60,12 @@ func startDrain(parent context.Context, runner *actions.Runner, node string, opt
 			final, err = runner.Drain(ctx, node, opts, report)
 		}
 		run.done <- drainEndedMsg{node: node, final: final, err: err}
-	}()
-	return run, run.next()
+	}
+	next := run.next()
+	return run, func() tea.Msg {
+		go run.start()
+		return next()
+	}
 }
 
 // next waits for the drain's next progress or its end.

@@ -139,6 +139,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case permissionsMsg:
 		m.perms, m.auditErr, m.permsKnown = msg.perms, msg.auditErr, true
 		m.applyAvailability()
+		if msg.perms.Err != nil {
+			return m, retryPreflight(m.actionCtx(), m.opts.Actions)
+		}
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)

@@ -82,7 +82,7 @@ func (k ActionKeyMap) apply(av Availability, st *themes.Styles) ActionKeyMap {
 		*p.b = p.def
 		p.b.SetEnabled(!av.ReadOnly)
 		if why := av.Withheld[p.act]; why != "" {
-			p.b.SetHelp(st.Muted.Render(p.def.Help().Key), st.Muted.Render(p.def.Help().Desc+" — unavailable: "+why))
+			p.b.SetHelp(st.Muted.Render(p.def.Help().Key), st.Muted.Render(p.def.Help().Desc+" — unavailable: "+clean(why)))
 		}
 	}
 	return k

@@ -116,18 +116,19 @@ func (d *ConfirmDialog) Update(msg tea.Msg) tea.Cmd {
 // View lists what will happen, then the warning.
 func (d *ConfirmDialog) View() string {
 	lines := make([]string, 0, len(d.body)+3)
+	// Bodies quote node names, annotations and server errors: sanitised here, whoever built them.
 	for _, l := range d.body {
-		lines = append(lines, ansi.Wrap(l, max(d.width, 10), " "))
+		lines = append(lines, ansi.Wrap(clean(l), max(d.width, 10), " "))
 	}
 	if d.warning != "" {
-		lines = append(lines, "", d.st.Critical.Render(ansi.Wrap(d.warning, max(d.width, 10), " ")))
+		lines = append(lines, "", d.st.Critical.Render(ansi.Wrap(clean(d.warning), max(d.width, 10), " ")))
 	}
 	lines = append(lines, "", d.st.Muted.Render("y confirm · n cancel"))
 	return strings.Join(lines, "\n")
 }
 
 // Title is the question.
-func (d *ConfirmDialog) Title() string { return d.title }
+func (d *ConfirmDialog) Title() string { return clean(d.title) }
 
 // SetSize sets the content width.
 func (d *ConfirmDialog) SetSize(w, _ int) { d.width = w }

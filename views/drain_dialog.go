@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -134,9 +135,6 @@ func NewMaintenanceDialog(st *themes.Styles, view *cluster.NodeView, choices Dra
 // Node is the node the dialog drains.
 func (d *DrainDialog) Node() string { return d.node }
 
-// Running reports whether a drain or uncordon the dialog started is still going.
-func (d *DrainDialog) Running() bool { return d.stage == stageRunning || d.stage == stageFinishing }
-
 // SetPlan shows the preview answering request seq; answers to older requests are dropped.
 func (d *DrainDialog) SetPlan(seq int, plan DrainPlan) {
 	if seq == d.seq {
@@ -145,21 +143,29 @@ func (d *DrainDialog) SetPlan(seq int, plan DrainPlan) {
 	}
 }
 
-// SetStatus shows the drain's progress. A successful drain in a maintenance flow moves on to the
-// reboot step.
+// SetStatus shows the drain's progress. The dialog moves on only with SetEnded, once the action
+// has returned (in a maintenance flow, after the flow was recorded on the node).
 func (d *DrainDialog) SetStatus(s DrainStatus) {
+	if d.stage == stageRunning {
+		d.status = s
+	}
+}
+
+// SetEnded shows how the drain ended; errText is the action's error, if any. A maintenance drain
+// that ended well moves on to the reboot step.
+func (d *DrainDialog) SetEnded(s DrainStatus, errText string) {
 	if d.stage != stageRunning {
 		return
 	}
-	d.status = s
-	if !s.Final {
-		return
+	if errText != "" && !strings.Contains(s.Summary, errText) {
+		s.Summary = strings.TrimSpace(s.Summary + " " + errText)
+		s.Success = false
 	}
-	d.cancelling = false
-	d.stage = stageResult
+	s.Final = true
+	d.status, d.cancelling, d.stage = s, false, stageResult
 	if d.maintenance && s.Success {
 		d.stage = stageReboot
-		if d.view != nil {
+		if d.view != nil && d.drainedBootID == "" {
 			d.drainedBootID = d.view.Summary.BootID
 		}
 	}

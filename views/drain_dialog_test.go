@@ -123,8 +123,8 @@ func TestDrainDialogTypedConfirmationThenProgressThenCancel(t *testing.T) {
 	if d.PopIntent() != nil {
 		t.Error("a second esc cancelled twice")
 	}
-	d.SetStatus(DrainStatus{Phase: "cancelled", Final: true, Started: dialogNow.Add(-50 * time.Second), Ended: dialogNow,
-		Total: 2, Evicted: 1, Summary: "cancelled: 1 of 2 pods evicted; the node stays cordoned; left: data/kafka-0 (PodDisruptionBudget kafka refused 4 evictions)"})
+	d.SetEnded(DrainStatus{Phase: "cancelled", Final: true, Started: dialogNow.Add(-50 * time.Second), Ended: dialogNow,
+		Total: 2, Evicted: 1, Summary: "cancelled: 1 of 2 pods evicted; the node stays cordoned; left: data/kafka-0 (PodDisruptionBudget kafka refused 4 evictions)"}, "")
 	if out := render(d, 80, 24); !strings.Contains(out, "the node stays cordoned; left: data/kafka-0") || !strings.Contains(out, "enter close") {
 		t.Errorf("the cancelled drain does not say what is left:\n%s", out)
 	}

@@ -230,6 +230,8 @@ func (d *DrainDialog) progressView() []string {
 		}
 	}
 	switch {
+	case s.Final && d.stage == stageRunning:
+		lines = append(lines, "", d.st.Muted.Render("finishing…"))
 	case d.cancelling:
 		lines = append(lines, "", d.st.Warning.Render("cancelling… in-flight evictions stop within a few seconds; the node stays cordoned"))
 	case s.Final:

@@ -88,7 +88,7 @@ type (
 	// CancelDrainMsg cancels the running drain of a node.
 	CancelDrainMsg struct{ Node string }
 	// FinishMaintenanceMsg uncordons a node at the end of its maintenance flow; SkippedReboot says
-	// the person did not wait for a reboot.
+	// the person did not wait for a reboot (the audit log records it).
 	FinishMaintenanceMsg struct {
 		Node          string
 		SkippedReboot bool

@@ -314,7 +314,7 @@ func TestMaintenanceFlowWithSimulator(t *testing.T) {
 		}
 	}
 
-	res := r.FinishMaintenance(ctx, node)
+	res := r.FinishMaintenance(ctx, node, false)
 	if res.Err != nil || !res.Changed {
 		t.Fatalf("finish maintenance: %+v", res)
 	}
