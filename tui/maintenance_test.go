@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,14 +21,22 @@ import (
 // maintenanceModel is the demo list, filtered to node, with a runner, after the preflight.
 func maintenanceModel(t *testing.T, kube kubernetes.Interface, node string) Model {
 	t.Helper()
+	m, _ := maintenanceModelAudited(t, kube, node)
+	return m
+}
+
+// maintenanceModelAudited is maintenanceModel, also returning the audit log's path.
+func maintenanceModelAudited(t *testing.T, kube kubernetes.Interface, node string) (Model, string) {
+	t.Helper()
+	audit := filepath.Join(t.TempDir(), "audit.jsonl")
 	runner := actions.New(actions.Config{Client: kube, Info: demoInfo, EvictionRetryDelay: 50 * time.Millisecond,
-		Audit: actions.NewAuditLog(filepath.Join(t.TempDir(), "audit.jsonl"))})
+		Audit: actions.NewAuditLog(audit)})
 	m := New(Options{Styles: themes.Mono(), Info: demoInfo, NoTick: true, Actions: runner, ActionContext: context.Background()})
 	m = send(m, tea.WindowSizeMsg{Width: 120, Height: 30})
 	m = send(m, SnapshotMsg{Snapshot: snapshotOf(t, kube)})
 	m = send(m, permissionsMsg{perms: runner.Preflight(context.Background())})
 	m.list.Select(node)
-	return m
+	return m, audit
 }
 
 // drive runs a key and every command that follows it to the end (a whole drain, on the demo).
@@ -126,7 +135,7 @@ func TestMaintenanceFlowWaitsForANewBootIDThenUncordons(t *testing.T) {
 
 func TestSkippingTheRebootAsksFirst(t *testing.T) {
 	kube := demo.New(time.Now()).Interface()
-	m := maintenanceModel(t, kube, "worker-02")
+	m, audit := maintenanceModelAudited(t, kube, "worker-02")
 	m = drive(t, m, keyMsg("m"))
 	m = drive(t, m, keyMsg("j"))
 	m = drive(t, m, keyMsg("space"))
@@ -148,5 +157,8 @@ func TestSkippingTheRebootAsksFirst(t *testing.T) {
 	n, _ := kube.CoreV1().Nodes().Get(context.Background(), "worker-02", metav1.GetOptions{})
 	if n.Spec.Unschedulable {
 		t.Error("y did not uncordon the node")
+	}
+	if log, err := os.ReadFile(audit); err != nil || !strings.Contains(string(log), `"skippedReboot":true`) {
+		t.Errorf("the audit log does not record the skipped reboot (%v):\n%s", err, log)
 	}
 }

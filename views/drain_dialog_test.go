@@ -129,3 +129,44 @@ func TestDrainDialogTypedConfirmationThenProgressThenCancel(t *testing.T) {
 		t.Errorf("the cancelled drain does not say what is left:\n%s", out)
 	}
 }
+
+// A maintenance drain moves on to the reboot step only when the action has returned without an
+// error (the flow is then recorded on the node), not on the drain's last progress report.
+func TestMaintenanceDialogWaitsForTheFlowToBeRecorded(t *testing.T) {
+	st := themes.Mono()
+	d := NewMaintenanceDialog(&st, dialogNode("boot-1", corev1.ConditionTrue), defaultChoices(), dialogNow)
+	d.SetSize(76, 22)
+	d.PopIntent()
+	d.SetPlan(1, DrainPlan{Rows: blockedPlan.Rows[2:]})
+	d.Update(press("enter"))
+	typeInto(d, "worker-01")
+	d.Update(press("enter"))
+	d.PopIntent()
+	d.SetStatus(DrainStatus{Phase: "done", Final: true, Success: true, Total: 1, Evicted: 1, Summary: "drained: 1 pods evicted"})
+	if out := render(d, 80, 24); strings.Contains(out, "reboot or repair") || !strings.Contains(out, "finishing") {
+		t.Fatalf("the last progress report moved the flow on:\n%s", out)
+	}
+	d.SetEnded(DrainStatus{Phase: "done", Success: true, Total: 1, Evicted: 1, Summary: "drained: 1 pods evicted"}, "maintenance worker-01: the node is drained but the flow could not be recorded")
+	out := render(d, 80, 24)
+	if strings.Contains(out, "reboot or repair") || !strings.Contains(out, "could not be recorded") || !strings.Contains(out, "enter close") {
+		t.Fatalf("a flow that could not be recorded went on to the reboot step:\n%s", out)
+	}
+}
+
+// A drain the root refuses to start (another drain runs) ends the dialog with why; it never waits.
+func TestRefusedDrainStartEndsTheDialog(t *testing.T) {
+	d := newTestDrainDialog(t, 76, 22)
+	d.SetPlan(1, DrainPlan{Rows: blockedPlan.Rows[2:]})
+	d.Update(press("enter"))
+	typeInto(d, "worker-01")
+	d.Update(press("enter"))
+	d.PopIntent()
+	d.SetEnded(DrainStatus{Phase: "not started", Summary: "nothing was changed: a drain of worker-02 is running"}, "")
+	if out := render(d, 80, 24); !strings.Contains(out, "nothing was changed: a drain of worker-02 is running") {
+		t.Fatalf("the refusal is not shown:\n%s", out)
+	}
+	d.Update(press("enter"))
+	if _, ok := d.PopIntent().(CloseDialogMsg); !ok {
+		t.Error("enter does not close the ended dialog")
+	}
+}
