@@ -40,16 +40,23 @@ func DefaultDrainOptions(node *corev1.Node) DrainOptions {
 
 // NodeUnreachable reports whether the node's Ready condition is Unknown: its kubelet has stopped
 // reporting, so pods on it cannot be confirmed gone.
-func NodeUnreachable(node *corev1.Node) bool {
+func NodeUnreachable(node *corev1.Node) bool { return readyStatus(node) == corev1.ConditionUnknown }
+
+// nodeNotReady reports whether the node's Ready condition is False: the kubelet reports, but is not
+// ready (PLEG, runtime down).
+func nodeNotReady(node *corev1.Node) bool { return readyStatus(node) == corev1.ConditionFalse }
+
+// readyStatus is the status of the node's Ready condition, or "" without one.
+func readyStatus(node *corev1.Node) corev1.ConditionStatus {
 	if node == nil {
-		return false
+		return ""
 	}
 	for _, c := range node.Status.Conditions {
 		if c.Type == corev1.NodeReady {
-			return c.Status == corev1.ConditionUnknown
+			return c.Status
 		}
 	}
-	return false
+	return ""
 }
 
 // auditOptions is how the options appear in the audit log.

@@ -293,13 +293,3 @@ func hasAnnotation(pod *corev1.Pod, key string) bool {
 	_, ok := pod.Annotations[key]
 	return ok
 }
-
-// nodeNotReady reports whether the node's Ready condition is False.
-func nodeNotReady(node *corev1.Node) bool {
-	for _, c := range node.Status.Conditions {
-		if c.Type == corev1.NodeReady {
-			return c.Status == corev1.ConditionFalse
-		}
-	}
-	return false
-}

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -107,16 +106,9 @@ func statusOf(p actions.DrainProgress) views.DrainStatus {
 	}
 	if w, ok := p.WaitingOn(); ok {
 		s.Waiting = w.Key() + ": " + w.Why()
-		if w.State == actions.PodRefused {
-			s.Waiting = fmt.Sprintf("%s: refused by PodDisruptionBudget %s, retry %d — %s", w.Key(), w.Budget, w.Retries, w.Detail)
-		}
 	}
 	for _, r := range p.Remaining() {
-		why := r.Detail
-		if r.State == actions.PodRefused {
-			why = fmt.Sprintf("PodDisruptionBudget %s, %d retries: %s", r.Budget, r.Retries, r.Detail)
-		}
-		s.Remaining = append(s.Remaining, views.ProgressRow{Pod: r.Key(), State: string(r.State), Why: why})
+		s.Remaining = append(s.Remaining, views.ProgressRow{Pod: r.Key(), State: string(r.State), Why: r.Why()})
 	}
 	return s
 }
