@@ -107,13 +107,22 @@ func (m *Model) applyAvailability() {
 	m.detail.SetAvailability(av)
 }
 
+// refusal says why an action may not run now, or "".
+func (m Model) refusal(a views.NodeAction) string {
+	av := m.availability()
+	switch {
+	case av.ReadOnly:
+		return "read-only mode: ktriage changes nothing"
+	case av.Withheld[a] != "":
+		return string(a) + " is unavailable: " + sanitize.Line(av.Withheld[a])
+	}
+	return ""
+}
+
 // gate refuses an action that is not available, with a flash saying why.
 func (m *Model) gate(a views.NodeAction) bool {
-	if av := m.availability(); av.ReadOnly {
-		m.setFlash("read-only mode: ktriage changes nothing", true)
-		return false
-	} else if why := av.Withheld[a]; why != "" {
-		m.setFlash(string(a)+" is unavailable: "+sanitize.Line(why), true)
+	if why := m.refusal(a); why != "" {
+		m.setFlash(why, true)
 		return false
 	}
 	return true
@@ -248,12 +257,9 @@ func (m Model) startDrainRun(msg views.StartDrainMsg) (Model, tea.Cmd) {
 	if msg.Maintenance {
 		act = views.ActMaintenance
 	}
-	refused := ""
-	switch {
-	case m.drain != nil:
+	refused := m.refusal(act)
+	if m.drain != nil {
 		refused = "a drain of " + m.drain.node + " is running: one drain at a time"
-	case !m.gate(act):
-		refused = m.FlashText()
 	}
 	if refused != "" {
 		// The dialog already shows a drain starting: end it, or it would wait for nothing.
@@ -309,8 +315,8 @@ func (m Model) finishMaintenance(msg views.FinishMaintenanceMsg) (Model, tea.Cmd
 		return m.finishDone(finishDoneMsg{node: msg.Node, result: actions.NodeResult{Node: msg.Node,
 			Err: fmt.Errorf("the drain of %s is still finishing; try again in a moment", msg.Node)}}), nil
 	}
-	if !m.gate(views.ActUncordon) {
-		return m.finishDone(finishDoneMsg{node: msg.Node, result: actions.NodeResult{Node: msg.Node, Err: errors.New(m.FlashText())}}), nil
+	if why := m.refusal(views.ActUncordon); why != "" {
+		return m.finishDone(finishDoneMsg{node: msg.Node, result: actions.NodeResult{Node: msg.Node, Err: errors.New(why)}}), nil
 	}
 	runner, ctx, skipped := m.opts.Actions, m.actionCtx(), msg.SkippedReboot
 	return m, func() tea.Msg {
