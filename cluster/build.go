@@ -6,6 +6,8 @@ import (
 
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/ktriage/ktriage/diag"
 )
 
 // maxEventsPerNode bounds the events kept for one node (newest first); a crash-looping pod's BackOff
@@ -37,10 +39,7 @@ func (w *Watcher) publishSnapshot(synced bool) {
 			w.dirty.markClock()
 			w.lastPublishedPhase = conn.Phase
 		}
-		unscheduled := w.rebuild(judgeAt)
-		if unscheduled || w.unscheduled == nil {
-			w.unscheduled = w.podsOn("")
-		}
+		w.rebuild(judgeAt)
 		snap.Nodes = make([]*NodeView, 0, len(w.views))
 		snap.byName = make(map[string]*NodeView, len(w.views))
 		for name, v := range w.views {
@@ -66,9 +65,12 @@ func (w *Watcher) connState(synced bool) ConnState {
 
 // rebuild replaces the views of changed nodes with new ones; unchanged views are shared with the
 // previous snapshot.
-// It reports whether the unscheduled pods changed.
-func (w *Watcher) rebuild(now time.Time) (unscheduled bool) {
+func (w *Watcher) rebuild(now time.Time) {
 	all, clock, unscheduled, dirty := w.dirty.drain()
+	if unscheduled || all || w.unscheduled == nil {
+		// The rules read the pending pods (insufficient-resources), so they are current before any node.
+		w.unscheduled = w.podsOn("")
+	}
 	if all {
 		for _, obj := range w.nodes.GetStore().List() {
 			dirty[obj.(*corev1.Node).Name] |= dirtyNode | dirtyPods | dirtyEvents | dirtyLease
@@ -90,7 +92,6 @@ func (w *Watcher) rebuild(now time.Time) (unscheduled bool) {
 		}
 		w.views[name] = w.buildView(obj.(*corev1.Node), w.views[name], kind, now)
 	}
-	return unscheduled || all
 }
 
 // buildView makes a new view of node from the previous one, recomputing only what kind says changed
@@ -124,7 +125,22 @@ func (w *Watcher) buildView(node *corev1.Node, prev *NodeView, kind dirtyKind, n
 		}
 	}
 	v.Summary = summariseNode(node, v.Lease, v.PodRows, now, w.leaseSeenAt(node.Name))
+	if prev != nil && prev.Node != nil {
+		if was := prev.Node.Status.NodeInfo.BootID; was != "" && node.Status.NodeInfo.BootID != "" && was != node.Status.NodeInfo.BootID {
+			v.BootChange = &diag.BootChange{From: was, To: node.Status.NodeInfo.BootID, At: now}
+		}
+	}
+	diagnoseView(v, now, diag.ClusterFacts{ServerVersion: w.serverVersion(), Pending: w.unscheduled})
 	return v
+}
+
+// diagnoseView runs the rules over the view's evidence and derives the PROBLEMS column from them.
+func diagnoseView(v *NodeView, now time.Time, facts diag.ClusterFacts) {
+	v.Findings = diag.Diagnose(&diag.Evidence{
+		Node: v.Node, Lease: v.Lease, Pods: v.Pods, Events: v.Events, Now: now,
+		Heartbeat: v.Summary.heartbeatFacts(), BootChange: v.BootChange, Cluster: facts,
+	})
+	v.Summary.setFindings(v.Node, v.PodRows, v.Findings)
 }
 
 // reevaluateRows refreshes the time-dependent Broken flag; rows are shared otherwise.

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/ktriage/ktriage/diag"
 )
 
 // EventRow is one line of the node's Events tab.
@@ -25,31 +27,14 @@ type EventRow struct {
 // Warning reports whether the event is of type Warning.
 func (e EventRow) Warning() bool { return e.Type == corev1.EventTypeWarning }
 
-// EventLastSeen is when the event last happened, whichever API generation recorded it: the series, the
-// legacy lastTimestamp, or the eventTime of events written through events.k8s.io.
-func EventLastSeen(e *corev1.Event) time.Time {
-	switch {
-	case e.Series != nil && !e.Series.LastObservedTime.IsZero():
-		return e.Series.LastObservedTime.Time
-	case !e.LastTimestamp.IsZero():
-		return e.LastTimestamp.Time
-	case !e.EventTime.IsZero():
-		return e.EventTime.Time
-	}
-	return e.CreationTimestamp.Time
-}
+// EventLastSeen is when the event last happened (see diag.EventLastSeen).
+func EventLastSeen(e *corev1.Event) time.Time { return diag.EventLastSeen(e) }
 
 func eventRow(e *corev1.Event) EventRow {
 	r := EventRow{
 		Key:  e.Namespace + "/" + e.Name,
 		Type: e.Type, Reason: e.Reason, Message: e.Message,
-		Count: e.Count, FirstSeen: e.FirstTimestamp.Time, LastSeen: EventLastSeen(e),
-	}
-	if e.Series != nil && e.Series.Count > r.Count {
-		r.Count = e.Series.Count
-	}
-	if r.Count < 1 {
-		r.Count = 1
+		Count: diag.EventCount(e), FirstSeen: e.FirstTimestamp.Time, LastSeen: EventLastSeen(e),
 	}
 	if r.FirstSeen.IsZero() {
 		r.FirstSeen = r.LastSeen

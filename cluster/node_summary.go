@@ -8,6 +8,8 @@ import (
 
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/ktriage/ktriage/diag"
 )
 
 // ReadyState is the node's Ready condition, the headline of its status.
@@ -59,7 +61,7 @@ type NodeSummary struct {
 	// Maintenance is set while the node is in ktriage's maintenance flow.
 	Maintenance *Maintenance
 
-	// Signals are the abnormal things visible at a glance, worst first.
+	// Signals are the PROBLEMS column's entries, derived from the findings, worst first.
 	Signals []Signal
 	// Severity is the worst signal's severity.
 	Severity Severity
@@ -69,7 +71,7 @@ type NodeSummary struct {
 type Condition struct {
 	Type, Status, Reason, Message string
 	LastTransition, LastHeartbeat time.Time
-	Polarity                      Polarity
+	Polarity                      diag.Polarity
 	Problem                       bool
 	// Unknown is true for a condition ktriage does not recognise (a custom node-problem-detector rule).
 	Unknown bool
@@ -78,9 +80,10 @@ type Condition struct {
 // roleLabelPrefix marks node roles, as kubectl get nodes shows them.
 const roleLabelPrefix = "node-role.kubernetes.io/"
 
-// summariseNode derives the node's summary. rows are the node's pod rows (terminated ones included);
-// now is the snapshot time, against which heartbeat staleness is judged; leaseSeen, when set, is when
-// ktriage itself saw the Lease renewed, which replaces the kubelet-clock renewTime.
+// summariseNode derives the node's summary but for its signals, which come from the findings. rows
+// are the node's pod rows (terminated ones included); now is the snapshot time, against which
+// heartbeat staleness is judged; leaseSeen, when set, is when ktriage itself saw the Lease renewed,
+// which replaces the kubelet-clock renewTime.
 func summariseNode(node *corev1.Node, lease *coordinationv1.Lease, rows []PodRow, now, leaseSeen time.Time) NodeSummary {
 	s := NodeSummary{
 		Name:             node.Name,
@@ -106,8 +109,8 @@ func summariseNode(node *corev1.Node, lease *coordinationv1.Lease, rows []PodRow
 		cond := Condition{
 			Type: string(c.Type), Status: string(c.Status), Reason: c.Reason, Message: c.Message,
 			LastTransition: c.LastTransitionTime.Time, LastHeartbeat: c.LastHeartbeatTime.Time,
-			Polarity: ConditionPolarity(string(c.Type)), Problem: ConditionIsProblem(c),
-			Unknown: !IsKnownCondition(string(c.Type)),
+			Polarity: diag.ConditionPolarity(string(c.Type)), Problem: diag.ConditionIsProblem(c),
+			Unknown: !diag.IsKnownCondition(string(c.Type)),
 		}
 		s.Conditions = append(s.Conditions, cond)
 		if c.Type == corev1.NodeReady {
@@ -134,16 +137,26 @@ func summariseNode(node *corev1.Node, lease *coordinationv1.Lease, rows []PodRow
 			s.PodCount++
 		}
 	}
-	s.Heartbeat, s.HeartbeatFromLease, s.LeaseDuration = heartbeat(lease, readyHeartbeat)
+	s.Heartbeat, s.HeartbeatFromLease, s.LeaseDuration = diag.LastHeartbeat(lease, readyHeartbeat)
 	if s.HeartbeatFromLease && !leaseSeen.IsZero() {
 		s.Heartbeat = leaseSeen
 	}
 	s.Stale = s.HeartbeatStale(now)
-	s.Signals = nodeSignals(&s, node, rows, now)
+	return s
+}
+
+// setFindings derives the PROBLEMS column and the severity from the node's findings.
+func (s *NodeSummary) setFindings(node *corev1.Node, rows []PodRow, findings []diag.Finding) {
+	s.Signals = nodeSignals(s, node, rows, findings)
+	s.Severity = SeverityNone
 	if len(s.Signals) > 0 {
 		s.Severity = s.Signals[0].Severity
 	}
-	return s
+}
+
+// heartbeatFacts hands the judged heartbeat to the rules.
+func (s NodeSummary) heartbeatFacts() diag.Heartbeat {
+	return diag.Heartbeat{Last: s.Heartbeat, FromLease: s.HeartbeatFromLease, Duration: s.LeaseDuration, Stale: s.Stale}
 }
 
 // nodeRoles returns the roles from node-role.kubernetes.io/<role> labels (and the legacy
@@ -171,32 +184,11 @@ func nodeAddress(node *corev1.Node, kind corev1.NodeAddressType) string {
 	return ""
 }
 
-// defaultLeaseDuration is the kubelet's default nodeLeaseDurationSeconds.
-const defaultLeaseDuration = 40 * time.Second
-
-func heartbeat(lease *coordinationv1.Lease, readyHeartbeat time.Time) (time.Time, bool, time.Duration) {
-	duration := defaultLeaseDuration
-	if lease != nil && lease.Spec.LeaseDurationSeconds != nil && *lease.Spec.LeaseDurationSeconds > 0 {
-		duration = time.Duration(*lease.Spec.LeaseDurationSeconds) * time.Second
-	}
-	if lease != nil && lease.Spec.RenewTime != nil {
-		return lease.Spec.RenewTime.Time, true, duration
-	}
-	return readyHeartbeat, false, duration
-}
-
 // HeartbeatStale reports whether the node's last heartbeat is older than its lease duration at now.
 // When only the Ready condition's heartbeat is known the kubelet refreshes it far less often (every
 // 5 minutes when leases are in use), so a longer grace applies.
 func (s NodeSummary) HeartbeatStale(now time.Time) bool {
-	if s.Heartbeat.IsZero() {
-		return false
-	}
-	limit := s.LeaseDuration
-	if !s.HeartbeatFromLease {
-		limit = 5*time.Minute + s.LeaseDuration
-	}
-	return now.Sub(s.Heartbeat) > limit
+	return diag.HeartbeatStale(s.Heartbeat, s.HeartbeatFromLease, s.LeaseDuration, now)
 }
 
 // IsControlPlane reports whether the node carries the control-plane (or legacy master) role.

@@ -5,6 +5,8 @@ import (
 
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/ktriage/ktriage/diag"
 )
 
 // Snapshot is an immutable view of the cluster at one moment: one NodeView per node, sorted by name,
@@ -77,6 +79,11 @@ type NodeView struct {
 	Pods []*corev1.Pod
 	// Events are the node's events and its pods' events, newest first.
 	Events []*corev1.Event
+
+	// Findings are the diagnosis rules' findings, worst first.
+	Findings []diag.Finding
+	// BootChange is set once the node's boot ID changed while ktriage watched it.
+	BootChange *diag.BootChange
 
 	Summary    NodeSummary
 	PodRows    []PodRow

@@ -8,6 +8,8 @@ import (
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ktriage/ktriage/diag"
 )
 
 var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -24,37 +26,6 @@ func healthy() []corev1.NodeCondition {
 		cond(corev1.NodeDiskPressure, corev1.ConditionFalse, "KubeletHasNoDiskPressure", ""),
 		cond(corev1.NodePIDPressure, corev1.ConditionFalse, "KubeletHasSufficientPID", ""),
 		cond(corev1.NodeNetworkUnavailable, corev1.ConditionFalse, "RouteCreated", ""),
-	}
-}
-
-func TestConditionPolarity(t *testing.T) {
-	cases := []struct {
-		cond    corev1.NodeCondition
-		problem bool
-	}{
-		{cond(corev1.NodeReady, corev1.ConditionTrue, "", ""), false},
-		{cond(corev1.NodeReady, corev1.ConditionFalse, "", ""), true},
-		{cond(corev1.NodeReady, corev1.ConditionUnknown, "", ""), true},
-		{cond(corev1.NodeMemoryPressure, corev1.ConditionTrue, "", ""), true},
-		{cond(corev1.NodeDiskPressure, corev1.ConditionFalse, "", ""), false},
-		{cond(corev1.NodeNetworkUnavailable, corev1.ConditionTrue, "", ""), true},
-		{cond("KernelDeadlock", corev1.ConditionTrue, "", ""), true},
-		{cond("KernelDeadlock", corev1.ConditionFalse, "", ""), false},
-		// Healthy-when-true platform conditions must not be flagged when True (the k8sgpt mistake)…
-		{cond("ContainerRuntimeReady", corev1.ConditionTrue, "", ""), false},
-		{cond("KernelReady", corev1.ConditionTrue, "", ""), false},
-		{cond("EtcdIsVoter", corev1.ConditionTrue, "", ""), false},
-		// …and are problems when False.
-		{cond("ContainerRuntimeReady", corev1.ConditionFalse, "", ""), true},
-		{cond("MyCustomProblem", corev1.ConditionTrue, "", ""), true},
-	}
-	for _, c := range cases {
-		if got := ConditionIsProblem(c.cond); got != c.problem {
-			t.Errorf("%s=%s: problem = %v, want %v", c.cond.Type, c.cond.Status, got, c.problem)
-		}
-	}
-	if IsKnownCondition("MyCustomProblem") || !IsKnownCondition("NTPProblem") || !IsKnownCondition("ContainerRuntimeReady") {
-		t.Error("IsKnownCondition does not separate custom conditions from known ones")
 	}
 }
 
@@ -100,9 +71,9 @@ func TestStatusDerivation(t *testing.T) {
 		{"healthy", node(healthy()), freshLease(5 * time.Second), "Ready", SeverityNone, nil, []string{"Ready"}},
 		{"healthy with KernelReady=True", node(withKernelReady), freshLease(5 * time.Second), "Ready", SeverityNone, nil, []string{"KernelReady"}},
 		{"cordoned", node(healthy(), cordon), freshLease(time.Second), "Ready,SchedulingDisabled", SeverityInfo, []string{"cordoned"}, nil},
-		{"pleg", node(notReady), freshLease(time.Second), "NotReady", SeverityCritical, []string{"NotReady: PLEG not healthy"}, nil},
-		{"unknown", node(unknown), freshLease(14 * time.Minute), "Unknown", SeverityCritical, []string{"Unknown: kubelet stopped posting status"}, []string{"MemoryPressure", "heartbeat"}},
-		{"stale lease while Ready", node(healthy()), freshLease(2 * time.Minute), "Ready", SeverityCritical, []string{"heartbeat 2m ago"}, nil},
+		{"pleg", node(notReady), freshLease(time.Second), "NotReady", SeverityCritical, []string{"PLEG stuck 3m12s"}, []string{"NotReady"}},
+		{"unknown", node(unknown), freshLease(14 * time.Minute), "Unknown", SeverityCritical, []string{"unreachable 14m"}, []string{"MemoryPressure", "heartbeat"}},
+		{"stale lease while Ready", node(healthy()), freshLease(2 * time.Minute), "Ready", SeverityCritical, []string{"unreachable 2m"}, nil},
 		{"disk pressure", node(disk), freshLease(time.Second), "Ready", SeverityCritical, []string{"DiskPressure"}, nil},
 		{"no conditions yet", node(nil), nil, "Unknown", SeverityNone, nil, nil},
 		{"NPD condition silent", node(npdUnknown), freshLease(time.Second), "Ready", SeverityWarning, []string{"KernelDeadlock: Unknown"}, nil},
@@ -110,7 +81,7 @@ func TestStatusDerivation(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := summariseNode(c.node, c.lease, nil, now, time.Time{})
+			s := summarise(c.node, c.lease)
 			if s.Status != c.status {
 				t.Errorf("status = %q, want %q", s.Status, c.status)
 			}
@@ -133,6 +104,14 @@ func TestStatusDerivation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// summarise derives the node's summary with its signals, as the watcher does.
+func summarise(n *corev1.Node, lease *coordinationv1.Lease) NodeSummary {
+	v := &NodeView{Node: n, Lease: lease}
+	v.Summary = summariseNode(n, lease, nil, now, time.Time{})
+	diagnoseView(v, now, diag.ClusterFacts{})
+	return v.Summary
 }
 
 func TestHeartbeatFallsBackToReadyCondition(t *testing.T) {

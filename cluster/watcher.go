@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -27,6 +28,9 @@ type Options struct {
 	ClockInterval time.Duration
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// ServerVersion is the API server's version for the version-skew rule; when empty the watcher asks
+	// the server once.
+	ServerVersion string
 }
 
 // Watcher runs the informers and publishes snapshots. Informer handlers only mark nodes dirty; one
@@ -45,6 +49,7 @@ type Watcher struct {
 	dirty     *dirtySet
 	leaseErr  sync.Map // "reason" → string; set when Leases cannot be read
 	leaseSeen sync.Map // node name → time.Time: when ktriage saw its Lease renewed
+	version   atomic.Value // string: the API server's git version
 
 	// Owned by the pump goroutine.
 	views       map[string]*NodeView
@@ -153,7 +158,32 @@ func (w *Watcher) Run(ctx context.Context) {
 	}
 	w.setErrorHandler(w.leases, stopLeases)
 	go w.leases.RunWithContext(leaseCtx)
+	if w.opts.ServerVersion == "" {
+		go w.fetchServerVersion()
+	}
 	w.pump(ctx)
+}
+
+// fetchServerVersion asks the API server its version once; the version-skew rule needs it. Failure
+// only means that rule compares with nothing.
+func (w *Watcher) fetchServerVersion() {
+	info, err := w.client.Kube.Discovery().ServerVersion()
+	if err != nil {
+		klog.V(2).Info("server version unknown", "err", err)
+		return
+	}
+	w.version.Store(info.GitVersion)
+	w.dirty.markAll()
+	w.wake()
+}
+
+// serverVersion is the API server's version, "" until known.
+func (w *Watcher) serverVersion() string {
+	if w.opts.ServerVersion != "" {
+		return w.opts.ServerVersion
+	}
+	v, _ := w.version.Load().(string)
+	return v
 }
 
 // setErrorHandler routes reflector errors to the health tracker (and to klog, which writes to

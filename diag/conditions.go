@@ -1,4 +1,4 @@
-package cluster
+package diag
 
 import (
 	"strings"
@@ -24,19 +24,24 @@ var healthyWhenTrue = map[string]bool{
 	"EtcdIsVoter": true,
 }
 
-// knownNPDConditions are the node-problem-detector conditions ktriage knows by name; any other
-// condition whose polarity is "problem when True" is labelled an unknown condition.
-var knownNPDConditions = map[string]bool{
-	"KernelDeadlock": true, "ReadonlyFilesystem": true, "XfsShutdown": true,
-	"FrequentKubeletRestart": true, "FrequentDockerRestart": true, "FrequentContainerdRestart": true,
-	"KubeletUnhealthy": true, "ContainerRuntimeUnhealthy": true, "CorruptDockerOverlay2": true,
-	"FrequentUnregisterNetDevice": true, "DiskSizeCheckFailure": true, "NTPProblem": true,
+// npdSeverity are the node-problem-detector conditions ktriage knows, with how bad each is when True.
+var npdSeverity = map[string]Severity{
+	"KernelDeadlock": SeverityCritical, "ReadonlyFilesystem": SeverityCritical, "XfsShutdown": SeverityCritical,
+	"FrequentKubeletRestart": SeverityWarning, "FrequentDockerRestart": SeverityWarning, "FrequentContainerdRestart": SeverityWarning,
+	"KubeletUnhealthy": SeverityCritical, "ContainerRuntimeUnhealthy": SeverityCritical, "CorruptDockerOverlay2": SeverityCritical,
+	"FrequentUnregisterNetDevice": SeverityWarning, "DiskSizeCheckFailure": SeverityWarning, "NTPProblem": SeverityWarning,
 }
 
 // kubeletConditions are the conditions the kubelet itself maintains.
 var kubeletConditions = map[corev1.NodeConditionType]bool{
 	corev1.NodeReady: true, corev1.NodeMemoryPressure: true, corev1.NodeDiskPressure: true,
 	corev1.NodePIDPressure: true, corev1.NodeNetworkUnavailable: true,
+}
+
+// IsKubeletCondition reports whether the kubelet maintains the condition (Ready, the pressures,
+// NetworkUnavailable).
+func IsKubeletCondition(conditionType string) bool {
+	return kubeletConditions[corev1.NodeConditionType(conditionType)]
 }
 
 // ConditionPolarity returns the polarity of a condition type: Ready and any name ending in "Ready" (or
@@ -51,8 +56,8 @@ func ConditionPolarity(conditionType string) Polarity {
 // IsKnownCondition reports whether ktriage knows what the condition means (a kubelet or a
 // node-problem-detector condition, or a healthy-when-true platform condition).
 func IsKnownCondition(conditionType string) bool {
-	return kubeletConditions[corev1.NodeConditionType(conditionType)] || knownNPDConditions[conditionType] ||
-		ConditionPolarity(conditionType) == HealthyWhenTrue
+	_, npd := npdSeverity[conditionType]
+	return IsKubeletCondition(conditionType) || npd || ConditionPolarity(conditionType) == HealthyWhenTrue
 }
 
 // ConditionIsProblem reports whether the condition, read with its polarity, says something is wrong.
