@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -101,4 +102,27 @@ func (a *AuditLog) open() (*os.File, error) {
 		return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
 	}
 	return f, nil
+}
+
+// ReadAudit returns the audit log's entries about the node (its own actions and those on its pods),
+// oldest first. A log that does not exist yet has no entries; lines that cannot be read are skipped.
+func ReadAudit(path, node string) ([]AuditEntry, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
+	var out []AuditEntry
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var e AuditEntry
+		if len(bytes.TrimSpace(line)) == 0 || json.Unmarshal(line, &e) != nil {
+			continue
+		}
+		if e.Node == node {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }

@@ -13,6 +13,6 @@ func main() {
 		// cobra has been told to stay quiet; the one clear line is ours.
 		// The message may quote the kubeconfig or the server; it is sanitised like any cluster string.
 		fmt.Fprintln(os.Stderr, "ktriage:", sanitize.Line(err.Error()))
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }

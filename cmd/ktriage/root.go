@@ -41,5 +41,8 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(newVersionCommand(), newDemoCommand(opts))
 	root.AddCommand(newCordonCommands(opts)...)
 	root.AddCommand(newDrainCommand(opts))
+	root.AddCommand(newCheckCommand(opts), newReportCommand(opts))
+	// A mistake on the command line exits 2, like the other errors that mean "could not do it".
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withExitCode(exitTrouble, err) })
 	return root
 }

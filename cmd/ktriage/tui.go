@@ -29,13 +29,19 @@ func runCluster(ctx context.Context, opts *globalOptions) error {
 	})
 }
 
+// auditPath is where the audit log lives: $XDG_STATE_HOME/ktriage/audit.jsonl ("" when there is no
+// state directory, which makes every action refuse).
+func auditPath() string {
+	if dir, err := stateDir(); err == nil {
+		return filepath.Join(dir, "audit.jsonl")
+	}
+	return ""
+}
+
 // newRunner builds the actions runner for a client: read-only as asked, auditing to
 // $XDG_STATE_HOME/ktriage/audit.jsonl.
 func newRunner(client *cluster.Client, opts *globalOptions) *actions.Runner {
-	path := ""
-	if dir, err := stateDir(); err == nil {
-		path = filepath.Join(dir, "audit.jsonl")
-	}
+	path := auditPath()
 	return actions.New(actions.Config{Client: client.Kube, Info: client.Info, Audit: actions.NewAuditLog(path), ReadOnly: opts.readOnly})
 }
 
