@@ -47,8 +47,8 @@ type Watcher struct {
 	handlers  map[cache.SharedIndexInformer]cache.ResourceEventHandlerRegistration
 	kick      chan struct{}
 	dirty     *dirtySet
-	leaseErr  sync.Map // "reason" → string; set when Leases cannot be read
-	leaseSeen sync.Map // node name → time.Time: when ktriage saw its Lease renewed
+	leaseErr  sync.Map     // "reason" → string; set when Leases cannot be read
+	leaseSeen sync.Map     // node name → time.Time: when ktriage saw its Lease renewed
 	version   atomic.Value // string: the API server's git version
 
 	// Owned by the pump goroutine.

@@ -124,7 +124,9 @@ type Action struct {
 
 func cordon() Action   { return Action{Kind: ActCordon, Label: "cordon: stop new pods landing here"} }
 func uncordon() Action { return Action{Kind: ActUncordon, Label: "uncordon: let pods land here again"} }
-func drain() Action    { return Action{Kind: ActDrain, Label: "drain: move the pods elsewhere (preview first)"} }
+func drain() Action {
+	return Action{Kind: ActDrain, Label: "drain: move the pods elsewhere (preview first)"}
+}
 func nodeShell() Action {
 	return Action{Kind: ActNodeShell, Label: "node shell: a root shell on the node"}
 }
