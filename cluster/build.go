@@ -26,7 +26,7 @@ func (w *Watcher) publishSnapshot(synced bool) {
 	w.gen++
 	snap := &Snapshot{
 		Generation: w.gen, TakenAt: now, Synced: synced,
-		Conn: conn, LeasesUnavailable: w.leasesUnavailable(),
+		Conn: conn, LeasesUnavailable: w.leasesUnavailable(), ServerVersion: w.serverVersion(),
 	}
 	if synced {
 		// While the API server is unreachable no lease can arrive, so heartbeats are judged at the
@@ -136,11 +136,16 @@ func (w *Watcher) buildView(node *corev1.Node, prev *NodeView, kind dirtyKind, n
 
 // diagnoseView runs the rules over the view's evidence and derives the PROBLEMS column from them.
 func diagnoseView(v *NodeView, now time.Time, facts diag.ClusterFacts) {
-	v.Findings = diag.Diagnose(&diag.Evidence{
+	v.Findings = diag.Diagnose(v.evidence(now, facts))
+	v.Summary.setFindings(v.Node, v.PodRows, v.Findings)
+}
+
+// evidence is what the rules read about the view's node, judged at now.
+func (v *NodeView) evidence(now time.Time, facts diag.ClusterFacts) *diag.Evidence {
+	return &diag.Evidence{
 		Node: v.Node, Lease: v.Lease, Pods: v.Pods, Events: v.Events, Now: now,
 		Heartbeat: v.Summary.heartbeatFacts(), BootChange: v.BootChange, Cluster: facts,
-	})
-	v.Summary.setFindings(v.Node, v.PodRows, v.Findings)
+	}
 }
 
 // reevaluateRows refreshes the time-dependent Broken flag; rows are shared otherwise.

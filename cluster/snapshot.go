@@ -29,8 +29,21 @@ type Snapshot struct {
 	// LeasesUnavailable explains why node Leases cannot be read (for example RBAC), or is empty.
 	// Heartbeat ages then come from the Ready condition's lastHeartbeatTime instead.
 	LeasesUnavailable string
+	// ServerVersion is the API server's version, "" until known.
+	ServerVersion string
 
 	byName map[string]*NodeView
+}
+
+// Facts are what a wizard reads about the node: its evidence as judged for this snapshot and its
+// findings; nil when the node does not exist.
+func (s *Snapshot) Facts(name string) *diag.Facts {
+	v := s.Node(name)
+	if v == nil {
+		return nil
+	}
+	facts := diag.ClusterFacts{ServerVersion: s.ServerVersion, Pending: s.Unscheduled}
+	return &diag.Facts{Findings: v.Findings, Evidence: v.evidence(s.TakenAt, facts)}
 }
 
 // Node returns the view of the named node, or nil when the node does not exist (any more).

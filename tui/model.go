@@ -38,6 +38,10 @@ type Options struct {
 	// AutoTheme asks the terminal for its background colour and switches to the light theme on a
 	// light background; set it when the person did not choose a theme.
 	AutoTheme bool
+	// ReportDir is where triage reports are written; "" is the current directory.
+	ReportDir string
+	// Version is ktriage's version, written into reports.
+	Version string
 }
 
 // screen is which view has the focus.
@@ -46,6 +50,7 @@ type screen int
 const (
 	screenList screen = iota
 	screenDetail
+	screenWizard
 )
 
 // Model is ktriage's root model: it owns the navigation stack (list → detail), the header and footer,
@@ -62,6 +67,9 @@ type Model struct {
 	screen screen
 	list   views.NodeList
 	detail views.NodeDetail
+	wizard views.WizardView
+	// wizardReturn is the screen the wizard was opened from.
+	wizardReturn screen
 	// showHelp is the ? overlay.
 	showHelp bool
 	flash    flash
@@ -134,7 +142,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case views.OpenNodeMsg:
 		return m.openNode(msg.Name), nil
 	case views.BackMsg:
-		m.screen = screenList
+		m.screen = m.backFrom(m.screen)
 		return m, nil
 	case permissionsMsg:
 		m.perms, m.auditErr, m.permsKnown = msg.perms, msg.auditErr, true
@@ -152,6 +160,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if next, cmd, ok := m.handleAction(msg); ok {
+		return next, cmd
+	}
+	if next, cmd, ok := m.handleDiagnosis(msg); ok {
 		return next, cmd
 	}
 	if m.dialog != nil && m.dialog.Typing() {
@@ -230,6 +241,7 @@ func (m *Model) resize(w, h int) {
 	m.help.SetWidth(w)
 	m.list.SetSize(m.layout.body.w, m.layout.body.h)
 	m.detail.SetSize(m.layout.body.w, m.layout.body.h)
+	m.wizard.SetSize(m.layout.body.w, m.layout.body.h)
 	if m.dialog != nil {
 		m.dialog.SetSize(views.DialogInner(&m.st, m.dialog, m.layout.body.w, m.layout.body.h))
 	}
@@ -242,6 +254,10 @@ func (m Model) handleSnapshot(s *cluster.Snapshot) Model {
 		m.screen = screenList
 		m.setFlash("node "+sanitize.Line(m.detail.Name())+" was deleted", true)
 	}
+	if m.screen == screenWizard && s.Synced && s.Node(m.wizard.Node()) == nil {
+		m.screen = screenList
+		m.setFlash("node "+sanitize.Line(m.wizard.Node())+" was deleted", true)
+	}
 	m.refresh()
 	return m
 }
@@ -249,8 +265,13 @@ func (m Model) handleSnapshot(s *cluster.Snapshot) Model {
 // refresh pushes the current snapshot and clock into the views.
 func (m *Model) refresh() {
 	m.list.SetSnapshot(m.snap, m.now)
-	if m.screen == screenDetail {
+	if m.screen == screenDetail || m.screen == screenWizard && m.wizardReturn == screenDetail {
 		m.detail.SetNode(m.snap.Node(m.detail.Name()), m.now)
+	}
+	if m.screen == screenWizard {
+		if f := m.snap.Facts(m.wizard.Node()); f != nil {
+			m.wizard.SetFacts(f)
+		}
 	}
 	if d, ok := m.dialog.(*views.DrainDialog); ok {
 		d.SetNode(m.snap.Node(d.Node()), m.now)
@@ -277,6 +298,7 @@ func (m *Model) setStyles(st themes.Styles) {
 	m.help.Styles = st.Help
 	m.list.SetStyles(st)
 	m.detail.SetStyles(st)
+	m.wizard.SetStyles(st)
 	m.applyAvailability() // withheld actions are greyed in the theme's own muted style
 }
 
@@ -319,13 +341,24 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(kp, m.keys.Quit) && m.screen == screenList:
 		return m, tea.Quit
 	case key.Matches(kp, m.keys.Quit):
-		m.screen = screenList
+		m.screen = m.backFrom(m.screen)
 		return m, nil
 	}
 	return m.forward(kp)
 }
 
+// backFrom is where leaving a screen goes: a wizard returns to where it was opened.
+func (m Model) backFrom(s screen) screen {
+	if s == screenWizard {
+		return m.wizardReturn
+	}
+	return screenList
+}
+
 func (m Model) focusedFiltering() bool {
+	if m.screen == screenWizard {
+		return false
+	}
 	if m.screen == screenDetail {
 		return m.detail.Filtering()
 	}
@@ -336,10 +369,14 @@ func (m Model) focusedFiltering() bool {
 func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	var intent tea.Msg
-	if m.screen == screenDetail {
+	switch m.screen {
+	case screenWizard:
+		m.wizard, cmd = m.wizard.Update(msg)
+		intent = m.wizard.PopIntent()
+	case screenDetail:
 		m.detail, cmd = m.detail.Update(msg)
 		intent = m.detail.PopIntent()
-	} else {
+	default:
 		m.list, cmd = m.list.Update(msg)
 		intent = m.list.PopIntent()
 	}
@@ -354,8 +391,11 @@ func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 // Snapshot returns the snapshot on screen (tests read it).
 func (m Model) Snapshot() *cluster.Snapshot { return m.snap }
 
-// Screen names the focused view for tests: "list" or "detail:<node>".
+// Screen names the focused view for tests: "list", "detail:<node>" or "wizard:<node>".
 func (m Model) Screen() string {
+	if m.screen == screenWizard {
+		return "wizard:" + m.wizard.Node()
+	}
 	if m.screen == screenDetail {
 		return "detail:" + m.detail.Name()
 	}

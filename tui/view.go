@@ -45,6 +45,8 @@ func (m Model) body() string {
 		return views.RenderDialog(&m.st, m.dialog, m.layout.body.w, m.layout.body.h)
 	case m.snap == nil || !m.snap.Synced:
 		return m.syncingView()
+	case m.screen == screenWizard:
+		return m.wizard.View()
 	case m.screen == screenDetail:
 		return m.detail.View()
 	case len(m.snap.Nodes) == 0:
@@ -126,7 +128,10 @@ func (m Model) focusedShortHelp() []key.Binding {
 	if m.dialog != nil {
 		return m.dialog.ShortHelp()
 	}
-	if m.screen == screenDetail {
+	switch m.screen {
+	case screenWizard:
+		return m.wizard.ShortHelp()
+	case screenDetail:
 		return m.detail.ShortHelp()
 	}
 	return m.list.ShortHelp()
@@ -136,6 +141,8 @@ func (m Model) helpView() string {
 	var groups [][]key.Binding
 	if m.dialog != nil {
 		groups = m.dialog.FullHelp()
+	} else if m.screen == screenWizard {
+		groups = m.wizard.FullHelp()
 	} else if m.screen == screenDetail {
 		groups = m.detail.FullHelp()
 	} else {

@@ -25,9 +25,10 @@ const (
 	TabPods
 	TabEvents
 	TabAllocations
+	TabFindings
 )
 
-var tabNames = []string{"Overview", "Pods", "Events", "Allocations"}
+var tabNames = []string{"Overview", "Pods", "Events", "Allocations", "Findings"}
 
 // String names the tab.
 func (t DetailTab) String() string { return tabNames[t] }
@@ -37,6 +38,7 @@ type NodeDetailKeyMap struct {
 	NextTab, PrevTab, Back key.Binding
 	Tabs                   []key.Binding
 	Actions                ActionKeyMap
+	Diag                   DiagKeyMap
 }
 
 // DefaultNodeDetailKeyMap binds tab/shift+tab, 1–4 and esc.
@@ -46,6 +48,7 @@ func DefaultNodeDetailKeyMap() NodeDetailKeyMap {
 		PrevTab: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("shift+tab", "previous tab")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Actions: DefaultActionKeyMap(),
+		Diag:    DefaultDiagKeyMap(),
 	}
 	for i, name := range tabNames {
 		n := strconv.Itoa(i + 1)
@@ -54,7 +57,7 @@ func DefaultNodeDetailKeyMap() NodeDetailKeyMap {
 	return k
 }
 
-// NodeDetail shows one node in tabs: Overview, Pods, Events, Allocations.
+// NodeDetail shows one node in tabs: Overview, Pods, Events, Allocations, Findings.
 type NodeDetail struct {
 	Keys      NodeDetailKeyMap
 	name      string
@@ -63,6 +66,7 @@ type NodeDetail struct {
 	st        themes.Styles
 	tab       DetailTab
 	overview  TextPane
+	findings  TextPane
 	pods      TableView
 	events    TableView
 	allocPods TableView
@@ -74,7 +78,7 @@ type NodeDetail struct {
 // NewNodeDetail makes the detail view of the named node.
 func NewNodeDetail(st themes.Styles, name string) NodeDetail {
 	return NodeDetail{
-		Keys: DefaultNodeDetailKeyMap(), name: name, st: st, overview: NewTextPane(),
+		Keys: DefaultNodeDetailKeyMap(), name: name, st: st, overview: NewTextPane(), findings: NewTextPane(),
 		// Filters search the words people look for, not the numbers: namespace, name, status, IP and
 		// owner of a pod; type, reason, object, source and message of an event.
 		pods:      NewTableView(podColumns(), 0, 1, 3, 8, 9),
@@ -137,10 +141,12 @@ func (m *NodeDetail) layout() {
 	m.events.SetSize(m.width, tableH)
 	if m.view != nil {
 		m.overview.SetLines(overviewLines(m.view, m.now, &m.st, m.width))
+		m.findings.SetLines(findingLines(m.view.Findings, &m.st, m.width))
 		summary := len(allocationSummary(m.view, &m.st, m.width)) + 1
 		m.allocPods.SetSize(m.width, max(tableH-summary, 1))
 	}
 	m.overview.SetSize(m.width, body)
+	m.findings.SetSize(m.width, body)
 }
 
 func (m *NodeDetail) currentTable() *TableView {
@@ -175,6 +181,10 @@ func (m NodeDetail) Update(msg tea.Msg) (NodeDetail, tea.Cmd) {
 			m.SetTab((m.tab + DetailTab(len(tabNames)) - 1) % DetailTab(len(tabNames)))
 			return m, nil
 		}
+		if intent := m.Keys.Diag.matchDiag(kp, m.name); intent != nil {
+			m.emit(intent)
+			return m, nil
+		}
 		if act := m.Keys.Actions.matchNode(kp); act != "" {
 			m.emit(NodeActionMsg{Action: act, Nodes: []string{m.name}})
 			return m, nil
@@ -194,6 +204,10 @@ func (m NodeDetail) Update(msg tea.Msg) (NodeDetail, tea.Cmd) {
 		var cmd tea.Cmd
 		*t, cmd, _ = t.Update(msg)
 		return m, cmd
+	}
+	if m.tab == TabFindings {
+		m.findings, _ = m.findings.Update(msg)
+		return m, nil
 	}
 	m.overview, _ = m.overview.Update(msg)
 	return m, nil
@@ -226,6 +240,8 @@ func (m NodeDetail) View() string {
 	switch m.tab {
 	case TabOverview:
 		lines = append(lines, m.overview.View())
+	case TabFindings:
+		lines = append(lines, m.findings.View())
 	case TabAllocations:
 		lines = append(lines, strings.Join(allocationSummary(m.view, &m.st, m.width), "\n"), "", m.allocPods.View(&m.st))
 		lines = append(lines, m.preview(podPreview(m.view, m.allocPods.Table.SelectedKey())))
@@ -253,7 +269,8 @@ func (m NodeDetail) title() string {
 }
 
 func (m NodeDetail) tabBar() string {
-	counts := []string{"", "(" + strconv.Itoa(len(m.view.PodRows)) + ")", "(" + strconv.Itoa(len(m.view.EventRows)) + ")", ""}
+	counts := []string{"", "(" + strconv.Itoa(len(m.view.PodRows)) + ")", "(" + strconv.Itoa(len(m.view.EventRows)) + ")", "",
+		"(" + strconv.Itoa(len(m.view.Findings)) + ")"}
 	var parts []string
 	for i, name := range tabNames {
 		label := strconv.Itoa(i+1) + " " + name + counts[i]
@@ -278,12 +295,13 @@ func (m NodeDetail) ShortHelp() []key.Binding {
 		}
 		return append(t.ShortHelp(), m.Keys.NextTab, m.Keys.Back)
 	}
-	return append(m.overview.ShortHelp(), m.Keys.NextTab, m.Keys.Back)
+	return append(m.overview.ShortHelp(), m.Keys.Diag.Wizard, m.Keys.NextTab, m.Keys.Back)
 }
 
 // FullHelp lists every key of the view.
 func (m NodeDetail) FullHelp() [][]key.Binding {
 	a := m.Keys.Actions
 	actions := append(a.nodeBindings(), a.DeletePod, a.ForceDeletePod)
-	return [][]key.Binding{append([]key.Binding{m.Keys.NextTab, m.Keys.PrevTab, m.Keys.Back}, m.Keys.Tabs...), actions, m.pods.FullHelp()}
+	return [][]key.Binding{append([]key.Binding{m.Keys.NextTab, m.Keys.PrevTab, m.Keys.Back}, m.Keys.Tabs...), actions,
+		[]key.Binding{m.Keys.Diag.Wizard, m.Keys.Diag.Report}, m.pods.FullHelp()}
 }

@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/ktriage/ktriage/cluster"
+	"github.com/ktriage/ktriage/diag"
 	"github.com/ktriage/ktriage/themes"
 )
 
@@ -76,6 +77,7 @@ type NodeListKeyMap struct {
 	Open, Mark, ClearMarks key.Binding
 	Sorts                  map[SortKey]key.Binding
 	Actions                ActionKeyMap
+	Diag                   DiagKeyMap
 }
 
 // DefaultNodeListKeyMap binds enter and the sort keys.
@@ -86,6 +88,7 @@ func DefaultNodeListKeyMap() NodeListKeyMap {
 		Mark:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark node")),
 		ClearMarks: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear marks")),
 		Actions:    DefaultActionKeyMap(),
+		Diag:       DefaultDiagKeyMap(),
 		Sorts: map[SortKey]key.Binding{
 			SortProblems: b("P", "sort: problems (sick first)"), SortName: b("N", "sort: name"),
 			SortStatus: b("S", "sort: status"), SortRoles: b("R", "sort: roles"), SortPods: b("O", "sort: pods"),
@@ -220,6 +223,13 @@ func (m NodeList) Update(msg tea.Msg) (NodeList, tea.Cmd) {
 		return m, nil
 	case key.Matches(kp, m.Keys.ClearMarks) && len(m.marked) > 0:
 		m.ClearMarks()
+		return m, nil
+	case key.Matches(kp, m.Keys.Diag.NextCritical):
+		m.nextCritical()
+		return m, nil
+	}
+	if intent := m.Keys.Diag.matchDiag(kp, m.Selected()); intent != nil {
+		m.emit(intent)
 		return m, nil
 	}
 	switch act := m.Keys.Actions.matchNode(kp); act {
@@ -427,7 +437,22 @@ func (m NodeList) ShortHelp() []key.Binding {
 	}
 	// The footer is narrow: what a person looking at a sick node needs first, no arrows.
 	a := m.Keys.Actions
-	return []key.Binding{m.Keys.Open, m.table.Keys.Filter, a.Cordon, a.Drain, a.Maintenance, m.Keys.Mark, a.Uncordon}
+	return []key.Binding{m.Keys.Open, m.Keys.Diag.NextCritical, m.Keys.Diag.Wizard, m.table.Keys.Filter, a.Cordon, a.Drain, a.Maintenance, m.Keys.Mark, a.Uncordon}
+}
+
+// nextCritical moves the cursor to the next node below it (wrapping) that has a critical finding,
+// or says there is none.
+func (m *NodeList) nextCritical() {
+	rows := m.table.Table.Rows()
+	start := m.table.Table.Cursor()
+	for i := 1; i <= len(rows); i++ {
+		name := rows[(start+i)%len(rows)].Key
+		if v := m.snap.Node(name); v != nil && diag.Worst(v.Findings) == diag.SeverityCritical {
+			m.Select(name)
+			return
+		}
+	}
+	m.emit(FlashMsg{Text: "no node has a critical finding"})
 }
 
 // FullHelp lists every key of the list, grouped.
@@ -437,5 +462,6 @@ func (m NodeList) FullHelp() [][]key.Binding {
 		sorts = append(sorts, m.Keys.Sorts[k])
 	}
 	actions := append([]key.Binding{m.Keys.Mark, m.Keys.ClearMarks}, m.Keys.Actions.nodeBindings()...)
-	return [][]key.Binding{append([]key.Binding{m.Keys.Open}, m.table.FullHelp()...), actions, sorts}
+	d := m.Keys.Diag
+	return [][]key.Binding{append([]key.Binding{m.Keys.Open}, m.table.FullHelp()...), actions, {d.NextCritical, d.Wizard, d.Report}, sorts}
 }

@@ -100,6 +100,7 @@ func uiOptions(opts *globalOptions) (tui.Options, error) {
 func runTUI(ctx context.Context, client *cluster.Client, runner *actions.Runner, s session) error {
 	opts := s.ui
 	opts.Info = client.Info
+	opts.Version = buildVersion()
 	restore := captureStderr(s.log)
 	defer restore()
 	ctx, cancel := context.WithCancel(ctx)
