@@ -26,12 +26,20 @@ import (
 // runner audits to a temporary file.
 func liveDemo(t *testing.T) (*teatest.TestModel, kubernetes.Interface, string) {
 	t.Helper()
+	return liveDemoWith(t, func(*Options) {})
+}
+
+// liveDemoWith is liveDemo with options adjusted by set.
+func liveDemoWith(t *testing.T, set func(*Options)) (*teatest.TestModel, kubernetes.Interface, string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	kube := demo.New(time.Now()).Interface()
 	audit := filepath.Join(t.TempDir(), "audit.jsonl")
 	runner := actions.New(actions.Config{Client: kube, Info: demoInfo, Audit: actions.NewAuditLog(audit), EvictionRetryDelay: 50 * time.Millisecond})
-	m := New(Options{Styles: themes.Mono(), Info: demoInfo, NoTick: true, Actions: runner, ActionContext: ctx})
+	opts := Options{Styles: themes.Mono(), Info: demoInfo, NoTick: true, Actions: runner, ActionContext: ctx}
+	set(&opts)
+	m := New(opts)
 	tm := teatest.NewTestModel(t, probe{Recovering(m)}, teatest.WithInitialTermSize(140, 44))
 	w := cluster.NewWatcher(&cluster.Client{Kube: kube, Info: demoInfo, Health: cluster.NewHealth(nil)},
 		cluster.Options{MinInterval: 10 * time.Millisecond}, func(s *cluster.Snapshot) { tm.Send(SnapshotMsg{Snapshot: s}) })
