@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/ktriage/ktriage/cluster"
+	"github.com/ktriage/ktriage/diag"
 	"github.com/ktriage/ktriage/hack/testenv"
 )
 
@@ -312,20 +313,21 @@ func TestNodeGoingNotReadyShowsWithinTwoSeconds(t *testing.T) {
 	if v.Summary.Status != "NotReady" {
 		t.Errorf("STATUS column shows %q, want NotReady", v.Summary.Status)
 	}
-	var signal *cluster.Signal
-	for i, s := range v.Summary.Signals {
-		if strings.HasPrefix(s.Text, "NotReady") {
-			signal = &v.Summary.Signals[i]
-			break
+	// The kubelet's message names the CNI, so the cni-not-ready finding explains the NotReady and
+	// quotes the message verbatim.
+	var finding *diag.Finding
+	for i, f := range v.Findings {
+		if f.ID == diag.IDCNINotReady {
+			finding = &v.Findings[i]
 		}
 	}
 	switch {
-	case signal == nil:
-		t.Errorf("PROBLEMS shows %q, want a NotReady signal", v.Summary.ProblemsText())
-	case signal.Detail != message:
-		t.Errorf("NotReady signal carries %q, want the kubelet's message %q", signal.Detail, message)
-	case signal.Severity != cluster.SeverityCritical:
-		t.Errorf("NotReady signal has severity %s, want critical", signal.Severity)
+	case finding == nil || !v.Summary.HasFinding(diag.IDCNINotReady):
+		t.Errorf("PROBLEMS shows %q, want the cni-not-ready finding", v.Summary.ProblemsText())
+	case !strings.Contains(strings.Join(finding.Evidence, "\n"), message):
+		t.Errorf("cni-not-ready evidence %q lacks the kubelet's message %q", finding.Evidence, message)
+	case finding.Severity != diag.SeverityCritical || v.Summary.Severity != cluster.SeverityCritical:
+		t.Errorf("cni-not-ready has severity %s (node %s), want critical", finding.Severity, v.Summary.Severity)
 	}
 
 	patched = setReady(corev1.ConditionTrue, "KubeletReady", "kubelet is posting ready status")
