@@ -83,6 +83,9 @@ type diagnosis struct {
 	claimedConditions map[string]bool
 	// claimedPods are pods a specific rule already explained (the CNI pod of cni-not-ready).
 	claimedPods map[string]bool
+	// readyExplained says a specific rule quoted the Ready condition as its evidence, so
+	// node-not-ready has nothing to add.
+	readyExplained bool
 }
 
 func (d *diagnosis) has(id string) bool {

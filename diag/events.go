@@ -113,8 +113,8 @@ func (ev *Evidence) quoteEvent(e *corev1.Event) string {
 	if n := EventCount(e); n > 1 {
 		count = fmt.Sprintf(" ×%d", n)
 	}
-	return fmt.Sprintf("event %s %s%s on %s, last %s ago: %q", e.Type, e.Reason, count, subject,
-		ago(ev.Now, EventLastSeen(e)), e.Message)
+	return fmt.Sprintf("event %s %s%s on %s, last %s ago: %s", e.Type, e.Reason, count, subject,
+		ago(ev.Now, EventLastSeen(e)), quote(e.Message))
 }
 
 // quoteEvents quotes up to limit events and says how many more there were.

@@ -47,7 +47,7 @@ func cidrAddresses(cidr string) (int, bool) {
 		return 1 << 24, true
 	}
 	n := 1 << hostBits
-	if p.Addr().Is4() && n > 4 {
+	if p.Addr().Is4() && n >= 4 {
 		n -= 3
 	}
 	return n, true

@@ -27,7 +27,7 @@ func (ev *Evidence) conditionEvidence(c *corev1.NodeCondition) string {
 }
 
 // quote renders a message from the cluster in double quotes, verbatim.
-func quote(s string) string { return fmt.Sprintf("%q", s) }
+func quote(s string) string { return `"` + s + `"` }
 
 func (ev *Evidence) taint(key string) *corev1.Taint {
 	for i, t := range ev.Node.Spec.Taints {
@@ -63,6 +63,7 @@ func checkUnreachable(d *diagnosis) []Finding {
 	silent := time.Duration(0)
 	if c := ev.condition(corev1.NodeReady); c != nil && c.Status == corev1.ConditionUnknown {
 		evidence = append(evidence, ev.conditionEvidence(c))
+		d.readyExplained = true
 	}
 	if d.hb.Stale {
 		silent = ev.Now.Sub(d.hb.Last)
@@ -117,7 +118,7 @@ func nodeAddress(n *corev1.Node) string {
 }
 
 // plegPattern reads "pleg was last seen active 3m12.5s ago; threshold is 3m0s".
-var plegPattern = regexp.MustCompile(`pleg was last seen active ([0-9.hms]+) ago; threshold is ([0-9.hms]+)`)
+var plegPattern = regexp.MustCompile(`pleg was last seen active ((?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|h|m|s))+) ago; threshold is ((?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|h|m|s))+)`)
 
 // ParsePLEG reads the durations of a "PLEG is not healthy" message; ok is false when it has none.
 func ParsePLEG(message string) (lastActive, threshold time.Duration, ok bool) {
@@ -139,6 +140,7 @@ func checkPLEG(d *diagnosis) []Finding {
 	title := "The kubelet's pod lifecycle loop (PLEG) is stuck"
 	if c := ev.condition(corev1.NodeReady); c != nil && c.Status != corev1.ConditionTrue && containsAny(c.Message, plegNotHealthy) {
 		evidence = append(evidence, ev.conditionEvidence(c))
+		d.readyExplained = true
 		if last, thr, ok := ParsePLEG(c.Message); ok {
 			label = "PLEG stuck " + last.Truncate(time.Second).String()
 			title = fmt.Sprintf("PLEG not healthy: last active %s ago, the threshold is %s", last.Truncate(time.Second), thr)
@@ -254,6 +256,7 @@ func checkRuntimeDown(d *diagnosis) []Finding {
 	var evidence []string
 	if c := ev.condition(corev1.NodeReady); c != nil && c.Status != corev1.ConditionTrue && containsAny(c.Message, runtimeDownMessages...) {
 		evidence = append(evidence, ev.conditionEvidence(c))
+		d.readyExplained = true
 	}
 	for _, name := range runtimeConditions {
 		if c := ev.condition(corev1.NodeConditionType(name)); c != nil && c.Status == corev1.ConditionTrue {
@@ -322,7 +325,8 @@ func (ev *Evidence) podHealthEvidence(p *corev1.Pod, notReadyCounts bool) string
 	if len(reasons) > 0 {
 		problems = append(problems, "waiting: "+strings.Join(reasons, ", "))
 	}
-	if recent || slicesContain(reasons, "CrashLoopBackOff") {
+	// One restart a while ago of a pod that is Ready again is routine; repeated or unrecovered ones are not.
+	if recent && (restarts >= 3 || !podReady(p)) || slicesContain(reasons, "CrashLoopBackOff") {
 		problems = append(problems, fmt.Sprintf("%d restarts", restarts))
 	}
 	if notReadyCounts && p.Status.Phase == corev1.PodRunning && !podReady(p) && len(reasons) == 0 {
@@ -355,6 +359,7 @@ func checkCNI(d *diagnosis) []Finding {
 	var evidence []string
 	if c := ev.condition(corev1.NodeReady); c != nil && c.Status == corev1.ConditionFalse && containsAny(c.Message, cniNotReadyMessages...) {
 		evidence = append(evidence, ev.conditionEvidence(c))
+		d.readyExplained = true
 	}
 	if c := ev.condition(corev1.NodeNetworkUnavailable); c != nil && c.Status == corev1.ConditionTrue {
 		evidence = append(evidence, ev.conditionEvidence(c))
@@ -408,10 +413,12 @@ func checkNotReady(d *diagnosis) []Finding {
 	if c == nil || c.Status != corev1.ConditionFalse {
 		return nil
 	}
-	for _, id := range []string{IDNodeUnreachable, IDPLEGUnhealthy, IDRuntimeDown, IDCNINotReady} {
-		if d.has(id) {
-			return nil
-		}
+	if d.readyExplained || d.has(IDNodeUnreachable) {
+		return nil
+	}
+	// A Ready=False without a message says nothing a specific finding does not say better.
+	if c.Message == "" && (d.has(IDPLEGUnhealthy) || d.has(IDRuntimeDown) || d.has(IDCNINotReady)) {
+		return nil
 	}
 	msg := c.Message
 	if msg == "" {

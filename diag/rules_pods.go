@@ -40,7 +40,8 @@ func (ev *Evidence) podFailureMessages(p *corev1.Pod) []string {
 // of the fragments; for each it quotes the first such event (with its count) or message.
 func (ev *Evidence) failingWith(match func(string) bool) (pods []*corev1.Pod, evidence []string) {
 	for _, p := range ev.activePods() {
-		if p.DeletionTimestamp != nil {
+		// A pod that got running is past its start failures, however recent their events.
+		if p.DeletionTimestamp != nil || p.Status.Phase == corev1.PodRunning && podReady(p) {
 			continue
 		}
 		events := ev.podEvents(p, func(e *corev1.Event) bool { return e.Type == corev1.EventTypeWarning && match(e.Message) })
