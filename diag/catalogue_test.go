@@ -7,6 +7,7 @@ package diag
 import (
 	"bufio"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -378,5 +379,89 @@ func TestSeverityNamesAndJSON(t *testing.T) {
 	}
 	if !(SeverityCritical > SeverityWarning && SeverityWarning > SeverityInfo && SeverityInfo > SeverityNone) {
 		t.Error("severities are not ordered worst highest")
+	}
+}
+
+// TestEvidenceQuotesMessagesVerbatim: evidence quotes what the cluster said unchanged, including
+// messages that themselves contain double quotes (runc, CNI and volume errors nearly always do). A
+// person copies these into a search engine or an issue; backslash-escaped text matches nothing.
+func TestEvidenceQuotesMessagesVerbatim(t *testing.T) {
+	cases := []struct {
+		id, msg string
+		build   func() *Evidence
+	}{
+		{IDVolumeProblems, fxRBD, podPositives()[fxCaseIndex(podPositives(), IDVolumeProblems)].build},
+		{IDCgroupLeak, fxCgroupNoSp, fxCgroupCase(fxCgroupNoSp)},
+		{IDPodIPExhausted, fxHostLocal, fxSeed003(fxHostLocal, 1)},
+		{IDAllocatableEnforcement, fxAllocEnforc, func() *Evidence {
+			ev := fxHealthy()
+			ev.Events = append(ev.Events, fxNodeEvent(corev1.EventTypeWarning, "FailedNodeAllocatableEnforcement", fxAllocEnforc, time.Minute, 1001))
+			return ev
+		}},
+		{IDSystemPodUnhealthy, fxConntrack, func() *Evidence {
+			ev := fxHealthy()
+			ev.PodLogs = map[string][]string{"kube-system/kube-proxy-7xk2p": {fxConntrack}}
+			return ev
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			f := fxRequire(t, Diagnose(c.build()), c.id)
+			fxAssertEvidence(t, f, c.msg)
+		})
+	}
+}
+
+// fxCaseIndex is the index of the first case of the rule in the table.
+func fxCaseIndex(cases []fxCase, id string) int {
+	for i, c := range cases {
+		if c.id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestDiagnoseIsPureAndDeterministic: Diagnose reads its evidence without changing it, and the same
+// evidence gives the same findings every time (the JSON output and the TUI depend on it).
+func TestDiagnoseIsPureAndDeterministic(t *testing.T) {
+	build := func() *Evidence {
+		ev := fxHealthy()
+		fxNotReadyNode(ev, fxMsgPLEGBoth)
+		ev.Node.Spec.Unschedulable = true
+		fxSetCondition(ev, corev1.NodeDiskPressure, corev1.ConditionTrue, "KubeletHasDiskPressure", "kubelet has disk pressure", 10*time.Minute)
+		fxSetCondition(ev, "NTPProblem", corev1.ConditionTrue, "NTPIsDown", "NTP service is not running", time.Hour)
+		ev.Pods = append(ev.Pods, fxPod("kube-system", "kube-proxy-2", fxDaemonSet("kube-proxy", true), fxCrashLoop(3, time.Minute)),
+			fxPod("shop", "search-1", fxEvicted(fxEvictDisk, 5*time.Minute)),
+			fxPod("default", "old-1", fxTerminating(30*time.Minute, 30)))
+		ev.PodLogs = map[string][]string{}
+		for _, k := range []string{"kube-system/kube-proxy-7xk2p", "kube-system/kube-proxy-2", "kube-system/kube-proxy-3", "kube-system/kube-proxy-4"} {
+			ev.PodLogs[k] = []string{fxConntrack}
+		}
+		return ev
+	}
+	ev := build()
+	node, lease := ev.Node.DeepCopy(), ev.Lease.DeepCopy()
+	var pods []*corev1.Pod
+	for _, p := range ev.Pods {
+		pods = append(pods, p.DeepCopy())
+	}
+	var events []*corev1.Event
+	for _, e := range ev.Events {
+		events = append(events, e.DeepCopy())
+	}
+	first := Diagnose(ev)
+	if !reflect.DeepEqual(ev.Node, node) || !reflect.DeepEqual(ev.Lease, lease) || !reflect.DeepEqual(ev.Pods, pods) || !reflect.DeepEqual(ev.Events, events) {
+		t.Error("Diagnose modified its evidence")
+	}
+	for range 30 {
+		if again := Diagnose(ev); !reflect.DeepEqual(again, first) {
+			for i := range min(len(first), len(again)) {
+				if !reflect.DeepEqual(first[i], again[i]) {
+					t.Fatalf("findings differ between runs on the same evidence:\n%s %q\n%s %q", first[i].ID, first[i].Evidence, again[i].ID, again[i].Evidence)
+				}
+			}
+			t.Fatalf("findings differ between runs: %v vs %v", fxIDs(first), fxIDs(again))
+		}
 	}
 }

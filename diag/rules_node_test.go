@@ -26,8 +26,8 @@ func nodePositives() []fxCase {
 	return []fxCase{
 		// node-unreachable
 		{id: IDNodeUnreachable, name: "Ready Unknown, stale Lease and unreachable taints", primary: true, sev: SeverityCritical,
-			build: func() *Evidence { ev := fxHealthy(); fxUnreachable(ev, 6*time.Minute); return ev },
-			verbatim: []string{fxMsgStopped, "kube-node-lease/node-1", "node.kubernetes.io/unreachable:NoExecute"},
+			build:    func() *Evidence { ev := fxHealthy(); fxUnreachable(ev, 6*time.Minute); return ev },
+			verbatim: []string{fxMsgStopped, "kube-node-lease/node-1", "node.kubernetes.io/unreachable:NoSchedule"},
 			title:    "no heartbeat for 6m",
 			not:      []string{IDNodeNotReady, IDSystemPodUnhealthy, IDCNINotReady, IDNPDCondition, IDMemoryPressure, IDDiskPressure, IDPIDPressure},
 			check: func(t *testing.T, f *Finding, _ []Finding) {
@@ -44,7 +44,7 @@ func nodePositives() []fxCase {
 				ev.Node.Status.Conditions[4].LastHeartbeatTime = fxTime(2 * time.Minute)
 				return ev
 			},
-			verbatim: []string{"Lease kube-node-lease/node-1 last renewed 2m0s ago"}, title: "no heartbeat for 2m",
+			verbatim: []string{"Lease kube-node-lease/node-1 last renewed 2m ago"}, title: "no heartbeat for 2m",
 			not: []string{IDNodeNotReady}},
 		{id: IDNodeUnreachable, name: "no Lease, Ready heartbeat 9 minutes old", sev: SeverityCritical,
 			build: func() *Evidence {
@@ -263,6 +263,13 @@ func nodePositives() []fxCase {
 				return ev
 			},
 			pods: []string{"kube-system/cilium-4hq7z"}, verbatim: []string{"back-off 5m0s restarting failed container=cilium pod=cilium-4hq7z_kube-system"}},
+		{id: IDCNINotReady, name: "aws-node (VPC CNI) crash-looping", sev: SeverityCritical,
+			build: func() *Evidence {
+				ev := fxHealthy()
+				ev.Pods = append(ev.Pods, fxPod("kube-system", "aws-node-8fx2q", fxDaemonSet("aws-node", true), fxCrashLoop(4, time.Minute)))
+				return ev
+			},
+			pods: []string{"kube-system/aws-node-8fx2q"}},
 		{id: IDCNINotReady, name: "cilium Running but not Ready on a Ready node", sev: SeverityCritical,
 			build: func() *Evidence {
 				ev := fxHealthy()
@@ -326,6 +333,11 @@ func TestNodeRuleNegatives(t *testing.T) {
 		{"a non-CNI DaemonSet crash-looping is not the network", func() *Evidence {
 			ev := fxHealthy()
 			ev.Pods = append(ev.Pods, fxPod("kube-system", "fluent-bit-8k2x9", fxDaemonSet("fluent-bit", false), fxCrashLoop(9, time.Minute)))
+			return ev
+		}, []string{IDCNINotReady}},
+		{"aws-node-termination-handler is no CNI agent", func() *Evidence {
+			ev := fxHealthy()
+			ev.Pods = append(ev.Pods, fxPod("kube-system", "aws-node-termination-handler-5xk2p", fxDaemonSet("aws-node-termination-handler", true), fxCrashLoop(6, time.Minute)))
 			return ev
 		}, []string{IDCNINotReady}},
 		{"calico-node restarted once 20 minutes ago and is Running and Ready", func() *Evidence {

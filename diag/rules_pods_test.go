@@ -147,7 +147,9 @@ func podPositives() []fxCase {
 			check: func(t *testing.T, f *Finding, _ []Finding) {
 				fxAssertOnNode(t, f, "grep memory /proc/cgroups")
 				fxAssertOnNode(t, f, "cgroup.memory=nokmem")
-				if !slices.ContainsFunc(f.NextSteps, func(s NextStep) bool { return strings.Contains(s.Text, "--ignore-daemonsets --delete-emptydir-data --force") }) {
+				if !slices.ContainsFunc(f.NextSteps, func(s NextStep) bool {
+					return strings.Contains(s.Text, "--ignore-daemonsets --delete-emptydir-data --force")
+				}) {
 					t.Errorf("no maintenance step with the drain flags: %v", f.NextSteps)
 				}
 			}},

@@ -173,6 +173,7 @@ func pressurePositives() []fxCase {
 				ev.Cluster.Pending = []*corev1.Pod{
 					fxPending("default", "api-5f6d8c7b9-k2m4p", "500m", "256Mi", fxInsufficient),
 					fxPending("default", "cache-6b8f-x7", "100m", "64Mi", "0/5 nodes are available: 5 Insufficient memory."),
+					fxPending("default", "tiny-7c9d-q1", "200m", "64Mi", fxInsufficient),
 				}
 				return ev
 			},
@@ -184,6 +185,9 @@ func pressurePositives() []fxCase {
 				}
 				if slices.Contains(f.Pods, "default/cache-6b8f-x7") {
 					t.Errorf("a pod short of memory blamed on a node with room for its memory: %v", f.Pods)
+				}
+				if slices.Contains(f.Pods, "default/tiny-7c9d-q1") {
+					t.Errorf("a pod whose 200m fits into the 300m left here blamed on this node: %v", f.Pods)
 				}
 			}},
 		{id: IDInsufficientResources, name: "100 of 110 pods", sev: SeverityWarning,
@@ -226,6 +230,8 @@ func TestPressureRuleNegatives(t *testing.T) {
 				fxNodeEvent(corev1.EventTypeWarning, "EvictionThresholdMet", "Attempting to reclaim inodes", 2*time.Hour, 2))
 			return ev
 		}, []string{IDMemoryPressure, IDDiskPressure, IDInodePressure}},
+		{"pod evicted for exceeding its own ephemeral-storage limit", fxWithEvicted(
+			`Container app exceeded its local ephemeral storage limit "1Gi". `, 10*time.Minute), []string{IDDiskPressure, IDInodePressure}},
 		{"pressure conditions False", fxHealthy, []string{IDMemoryPressure, IDDiskPressure, IDPIDPressure}},
 		{"pods that failed for other reasons", func() *Evidence {
 			ev := fxHealthy()
