@@ -270,6 +270,20 @@ func nodePositives() []fxCase {
 				return ev
 			},
 			pods: []string{"kube-system/aws-node-8fx2q"}},
+		{id: IDCNINotReady, name: "RKE2's rke2-canal crash-looping", sev: SeverityCritical,
+			build: func() *Evidence {
+				ev := fxHealthy()
+				ev.Pods = append(ev.Pods, fxPod("kube-system", "rke2-canal-7tq4d", fxDaemonSet("rke2-canal", true), fxCrashLoop(8, time.Minute)))
+				return ev
+			},
+			pods: []string{"kube-system/rke2-canal-7tq4d"}},
+		{id: IDCNINotReady, name: "GKE Dataplane V2 anetd crash-looping", sev: SeverityCritical,
+			build: func() *Evidence {
+				ev := fxHealthy()
+				ev.Pods = append(ev.Pods, fxPod("kube-system", "anetd-9kx2w", fxDaemonSet("anetd", true), fxCrashLoop(8, time.Minute)))
+				return ev
+			},
+			pods: []string{"kube-system/anetd-9kx2w"}},
 		{id: IDCNINotReady, name: "cilium Running but not Ready on a Ready node", sev: SeverityCritical,
 			build: func() *Evidence {
 				ev := fxHealthy()
@@ -338,6 +352,11 @@ func TestNodeRuleNegatives(t *testing.T) {
 		{"aws-node-termination-handler is no CNI agent", func() *Evidence {
 			ev := fxHealthy()
 			ev.Pods = append(ev.Pods, fxPod("kube-system", "aws-node-termination-handler-5xk2p", fxDaemonSet("aws-node-termination-handler", true), fxCrashLoop(6, time.Minute)))
+			return ev
+		}, []string{IDCNINotReady}},
+		{"cilium-envoy (the L7 proxy) is no CNI agent", func() *Evidence {
+			ev := fxHealthy()
+			ev.Pods = append(ev.Pods, fxPod("kube-system", "cilium-envoy-x7f2k", fxDaemonSet("cilium-envoy", true), fxCrashLoop(6, time.Minute)))
 			return ev
 		}, []string{IDCNINotReady}},
 		{"calico-node restarted once 20 minutes ago and is Running and Ready", func() *Evidence {

@@ -86,6 +86,9 @@ func pressurePositives() []fxCase {
 		{id: IDMemoryPressure, name: "NPD OOMKilling", sev: SeverityWarning,
 			build:    fxWithEvent(corev1.EventTypeWarning, "OOMKilling", fxOOMKilling, 7*time.Minute),
 			verbatim: []string{fxOOMKilling}},
+		{id: IDMemoryPressure, name: "pod evicted with the old kubelets' [MemoryPressure] wording", sev: SeverityWarning,
+			build: fxWithEvicted("The node was low on resource: [MemoryPressure].", 15*time.Minute), verbatim: []string{"[MemoryPressure]"},
+			pods: []string{"shop/search-5c7d9f8b4-z2kq8"}, not: []string{IDDiskPressure}},
 		{id: IDMemoryPressure, name: "pod evicted for memory", sev: SeverityWarning,
 			build:    fxWithEvicted(fxEvictMemory, 15*time.Minute),
 			verbatim: []string{fxEvictMemory, "pod shop/search-5c7d9f8b4-z2kq8 Evicted, 15m ago"}, pods: []string{"shop/search-5c7d9f8b4-z2kq8"},
@@ -128,6 +131,9 @@ func pressurePositives() []fxCase {
 		{id: IDDiskPressure, name: "pod evicted for ephemeral-storage", sev: SeverityWarning,
 			build: fxWithEvicted(fxEvictDisk, 20*time.Minute), verbatim: []string{fxEvictDisk}, pods: []string{"shop/search-5c7d9f8b4-z2kq8"},
 			not: []string{IDMemoryPressure, IDInodePressure}},
+		{id: IDDiskPressure, name: "pod evicted with the old kubelets' [DiskPressure] wording (seed 004)", sev: SeverityWarning,
+			build: fxWithEvicted("Pod The node was low on resource: [DiskPressure].", 20*time.Minute), verbatim: []string{"[DiskPressure]"},
+			pods: []string{"shop/search-5c7d9f8b4-z2kq8"}, not: []string{IDMemoryPressure}},
 		{id: IDDiskPressure, name: "pod evicted for imagefs (old kubelet)", sev: SeverityWarning,
 			build: fxWithEvicted("The node was low on resource: imagefs.", 20*time.Minute), verbatim: []string{"The node was low on resource: imagefs."}},
 
@@ -199,6 +205,18 @@ func pressurePositives() []fxCase {
 				return ev
 			},
 			verbatim: []string{"pods requests 100 of 110 allocatable (90%)"}},
+		{id: IDInsufficientResources, name: "110 of 110 pods, a pod Pending with Too many pods", sev: SeverityWarning,
+			build: func() *Evidence {
+				ev := fxHealthy()
+				for i := range 103 {
+					ev.Pods = append(ev.Pods, fxPod("batch", fmt.Sprintf("worker-%03d", i), fxRequests("10m", "16Mi")))
+				}
+				// The scheduler's NodeResourcesFit says "Too many pods" for the pod count, never "Insufficient pods".
+				ev.Cluster.Pending = []*corev1.Pod{fxPending("batch", "worker-103", "10m", "16Mi",
+					"0/3 nodes are available: 3 Too many pods. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.")}
+				return ev
+			},
+			verbatim: []string{"pods requests 110 of 110 allocatable (100%)", "pod batch/worker-103 Pending"}, pods: []string{"batch/worker-103"}},
 		{id: IDInsufficientResources, name: "memory 92% requested", sev: SeverityWarning,
 			build: func() *Evidence {
 				ev := fxHealthy()
