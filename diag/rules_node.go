@@ -295,9 +295,11 @@ func checkRuntimeDown(d *diagnosis) []Finding {
 	}}
 }
 
-// cniDaemonSets name the node agents of common CNI plugins (by DaemonSet name or prefix).
-var cniDaemonSets = []string{"calico-node", "kube-flannel", "flannel", "cilium", "weave-net", "canal", "kube-router",
-	"aws-node", "antrea-agent", "kube-ovn-cni", "ovnkube-node", "azure-cni", "terway"}
+// cniDaemonSets name the node agents of common CNI plugins by their DaemonSet names. Names only:
+// a prefix would take aws-node-termination-handler or cilium-envoy for a CNI agent.
+var cniDaemonSets = map[string]bool{"calico-node": true, "kube-flannel-ds": true, "flannel": true, "cilium": true,
+	"weave-net": true, "canal": true, "rke2-canal": true, "kube-router": true, "aws-node": true, "antrea-agent": true,
+	"kube-ovn-cni": true, "ovnkube-node": true, "anetd": true, "azure-cns": true, "terway": true}
 
 // cniNotReadyMessages are Ready messages that say pod networking is not set up.
 var cniNotReadyMessages = []string{"network plugin is not ready", "cni config uninitialized", "NetworkPluginNotReady",
@@ -309,12 +311,8 @@ func isCNIPod(p *corev1.Pod) bool {
 	if kind != "DaemonSet" {
 		return false
 	}
-	for _, name := range cniDaemonSets {
-		if owner == name || strings.HasPrefix(owner, name+"-") {
-			return true
-		}
-	}
-	return false
+	// Old flannel manifests suffix the architecture: kube-flannel-ds-amd64.
+	return cniDaemonSets[owner] || strings.HasPrefix(owner, "kube-flannel-ds-")
 }
 
 // podHealthEvidence describes what is wrong with an agent pod; "" when it is Running and Ready.

@@ -2,6 +2,8 @@ package diag
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -217,8 +219,9 @@ func checkSystemPods(d *diagnosis) []Finding {
 			evidence = append(evidence, s)
 		}
 	}
-	for key, lines := range ev.PodLogs {
-		for _, line := range lines {
+	keys := slices.Sorted(maps.Keys(ev.PodLogs)) // a stable order, so the output is too
+	for _, key := range keys {
+		for _, line := range ev.PodLogs[key] {
 			if strings.Contains(line, "error looking for path of conntrack") {
 				evidence = append(evidence, "log of "+key+": "+quote(line)+" — install conntrack-tools on the node")
 				break

@@ -68,7 +68,7 @@ func (d *diagnosis) pressureFinding(p pressure, sev Severity) (Finding, bool) {
 
 var memoryPressure = pressure{
 	id: IDMemoryPressure, condition: corev1.NodeMemoryPressure,
-	evictionWords: []string{"low on resource: memory"},
+	evictionWords: []string{"low on resource: memory", "[MemoryPressure]"},
 	eventMatch: func(e *corev1.Event) bool {
 		return e.Reason == "SystemOOM" || e.Reason == "OOMKilling" ||
 			e.Reason == "EvictionThresholdMet" && containsAny(e.Message, "reclaim memory")
@@ -170,7 +170,7 @@ func amount(name corev1.ResourceName, q resource.Quantity) string {
 
 var diskPressure = pressure{
 	id: IDDiskPressure, condition: corev1.NodeDiskPressure,
-	evictionWords: []string{"low on resource: ephemeral-storage", "low on resource: nodefs", "low on resource: imagefs"},
+	evictionWords: []string{"low on resource: ephemeral-storage", "low on resource: nodefs", "low on resource: imagefs", "[DiskPressure]"},
 	eventMatch: func(e *corev1.Event) bool {
 		return containsAny(e.Message, "failed to garbage collect required amount of images") ||
 			e.Reason == "EvictionThresholdMet" && containsAny(e.Message, "ephemeral-storage", "nodefs", "imagefs")
@@ -312,7 +312,7 @@ func checkInsufficientResources(d *diagnosis) []Finding {
 	var pending []string
 	for _, p := range ev.Cluster.Pending {
 		msg := unschedulableMessage(p)
-		if msg == "" || !containsAny(msg, "Insufficient") {
+		if msg == "" || !containsAny(msg, "Insufficient", "Too many pods") {
 			continue
 		}
 		if need := ev.shortOf(p, used, msg, full); need != "" {
@@ -362,7 +362,9 @@ func (ev *Evidence) shortOf(p *corev1.Pod, used corev1.ResourceList, message str
 		if !ok || need.IsZero() {
 			continue
 		}
-		if !full[name] || !containsAny(message, "Insufficient "+string(name)) {
+		// The scheduler says "Too many pods" for the pod count, "Insufficient <resource>" otherwise.
+		said := containsAny(message, "Insufficient "+string(name)) || name == corev1.ResourcePods && containsAny(message, "Too many pods")
+		if !full[name] || !said {
 			continue
 		}
 		alloc := ev.Node.Status.Allocatable[name]
