@@ -45,9 +45,13 @@ func NewCheck(snap *cluster.Snapshot, clusterName string, names []string, now ti
 		}
 	}
 	for _, v := range views {
-		findings := v.Findings
-		if findings == nil {
-			findings = []diag.Finding{}
+		// Scripts read lists: an empty one is [], never null.
+		findings := make([]diag.Finding, len(v.Findings))
+		for i, f := range v.Findings {
+			f.Evidence = nonNil(f.Evidence)
+			f.NextSteps = nonNil(f.NextSteps)
+			f.Actions = nonNil(f.Actions)
+			findings[i] = f
 		}
 		c.Nodes = append(c.Nodes, CheckNode{Name: v.Summary.Name, Status: v.Summary.Status, Findings: findings})
 	}
@@ -155,4 +159,12 @@ func (c Check) Names() []string {
 		out[i] = n.Name
 	}
 	return slices.Clip(out)
+}
+
+// nonNil turns a nil list into an empty one, so JSON shows [] rather than null.
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
 }

@@ -20,7 +20,12 @@ func newReportCommand(opts *globalOptions) *cobra.Command {
 		Long: "report writes the node's summary, conditions, findings with their evidence, recent warning events,\n" +
 			"failing pods and the actions ktriage took on it (from the audit log) into a Markdown file.",
 		Example: "  ktriage report worker-05\n  ktriage report worker-05 --out /tmp/incident-4711",
-		Args:    cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := cobra.ExactArgs(1)(cmd, args); err != nil {
+				return usageError("%v", err)
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			snap, client, err := collect(cmd.Context(), opts, timeout)
 			if err != nil {
