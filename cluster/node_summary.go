@@ -195,20 +195,3 @@ func (s NodeSummary) HeartbeatStale(now time.Time) bool {
 func (s NodeSummary) IsControlPlane() bool {
 	return slices.Contains(s.Roles, "control-plane") || slices.Contains(s.Roles, "master")
 }
-
-// sortImagesBySize orders images largest first, then by first name, so the overview is stable.
-func sortImagesBySize(images []corev1.ContainerImage) {
-	sort.SliceStable(images, func(i, j int) bool {
-		if images[i].SizeBytes != images[j].SizeBytes {
-			return images[i].SizeBytes > images[j].SizeBytes
-		}
-		return firstName(images[i].Names) < firstName(images[j].Names)
-	})
-}
-
-func firstName(names []string) string {
-	if len(names) == 0 {
-		return ""
-	}
-	return names[0]
-}

@@ -9,6 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	resourcehelper "k8s.io/component-helpers/resource"
+
+	"github.com/ktriage/ktriage/diag"
 )
 
 // PodRow is one line of the node's Pods tab.
@@ -45,12 +47,11 @@ type PodRow struct {
 	Mirror bool
 }
 
-// stuckAfter is how long a pod may sit in ContainerCreating or Pending on a node before it counts as broken.
-const stuckAfter = 2 * time.Minute
-
-// stuckTerminatingAfter is how far past its grace period a deletion may run before it counts as stuck
-// (the stuck-terminating rule of scenarios.md).
-const stuckTerminatingAfter = 5 * time.Minute
+// The limits after which a starting or terminating pod counts as broken are the rules' own.
+const (
+	stuckAfter            = diag.StuckCreatingAfter
+	stuckTerminatingAfter = diag.StuckTerminatingAfter
+)
 
 // failedStatuses are container or pod states that are broken whatever their age.
 var failedStatuses = map[string]bool{

@@ -4,6 +4,8 @@ import (
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ktriage/ktriage/diag"
 )
 
 // The informer transforms below run before an object enters the cache, so ktriage holds one stripped
@@ -134,8 +136,7 @@ func TransformNode(obj any) (any, error) {
 const maxImages = 10
 
 func largestImages(images []corev1.ContainerImage, n int) []corev1.ContainerImage {
-	out := append([]corev1.ContainerImage(nil), images...)
-	sortImagesBySize(out)
+	out := diag.LargestImages(images)
 	if len(out) > n {
 		out = out[:n]
 	}

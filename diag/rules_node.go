@@ -3,6 +3,7 @@ package diag
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -324,7 +325,7 @@ func (ev *Evidence) podHealthEvidence(p *corev1.Pod, notReadyCounts bool) string
 		problems = append(problems, "waiting: "+strings.Join(reasons, ", "))
 	}
 	// One restart a while ago of a pod that is Ready again is routine; repeated or unrecovered ones are not.
-	if recent && (restarts >= 3 || !podReady(p)) || slicesContain(reasons, "CrashLoopBackOff") {
+	if recent && (restarts >= 3 || !podReady(p)) || slices.Contains(reasons, "CrashLoopBackOff") {
 		problems = append(problems, fmt.Sprintf("%d restarts", restarts))
 	}
 	if notReadyCounts && p.Status.Phase == corev1.PodRunning && !podReady(p) && len(reasons) == 0 {
@@ -341,15 +342,6 @@ func (ev *Evidence) podHealthEvidence(p *corev1.Pod, notReadyCounts bool) string
 		s += ": " + quote(msg)
 	}
 	return s
-}
-
-func slicesContain(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func checkCNI(d *diagnosis) []Finding {

@@ -152,16 +152,20 @@ func checkCgroupLeak(d *diagnosis) []Finding {
 	}}
 }
 
-// stuckAfter is how far past its grace period a deletion may run before it counts as stuck
-// (deletionTimestamp already includes the grace period).
-const stuckAfter = 5 * time.Minute
+// How long a pod may sit before it counts as stuck: starting (ContainerCreating, Pending on a node),
+// and terminating past its grace period (deletionTimestamp already includes the grace period). The
+// Pods tab's broken marks use the same limits.
+const (
+	StuckCreatingAfter    = 2 * time.Minute
+	StuckTerminatingAfter = 5 * time.Minute
+)
 
 func checkStuckTerminating(d *diagnosis) []Finding {
 	ev := d.ev
 	var stuck []*corev1.Pod
 	var evidence []string
 	for _, p := range ev.terminatingPods() {
-		if ev.Now.Sub(p.DeletionTimestamp.Time) <= stuckAfter {
+		if ev.Now.Sub(p.DeletionTimestamp.Time) <= StuckTerminatingAfter {
 			continue
 		}
 		stuck = append(stuck, p)

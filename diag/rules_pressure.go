@@ -111,8 +111,7 @@ func (ev *Evidence) memoryCommitment() []string {
 	var pods []podMem
 	var reqSum, limSum int64
 	for _, p := range ev.activePods() {
-		req := podQuantity(resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{}), corev1.ResourceMemory)
-		lim := podQuantity(resourcehelper.PodLimits(p, resourcehelper.PodResourcesOptions{}), corev1.ResourceMemory)
+		req, lim := podMemory(p)
 		reqSum += req
 		limSum += lim
 		pods = append(pods, podMem{podKey(p), req, lim})
@@ -136,6 +135,12 @@ func (ev *Evidence) memoryCommitment() []string {
 func podQuantity(l corev1.ResourceList, name corev1.ResourceName) int64 {
 	q := l[name]
 	return q.Value()
+}
+
+// podMemory is the pod's memory request and limit in bytes, as the scheduler and kubectl count them.
+func podMemory(p *corev1.Pod) (request, limit int64) {
+	return podQuantity(resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{}), corev1.ResourceMemory),
+		podQuantity(resourcehelper.PodLimits(p, resourcehelper.PodResourcesOptions{}), corev1.ResourceMemory)
 }
 
 // bytes renders a byte count for people: "9.1Gi", "512Mi", "300Ki".
@@ -184,7 +189,7 @@ func checkDiskPressure(d *diagnosis) []Finding {
 		return nil
 	}
 	ev := d.ev
-	for i, img := range largestImages(ev.Node.Status.Images) {
+	for i, img := range LargestImages(ev.Node.Status.Images) {
 		if i == 5 {
 			break
 		}
@@ -221,11 +226,24 @@ func checkDiskPressure(d *diagnosis) []Finding {
 	return []Finding{f}
 }
 
-// largestImages returns the node's images by size, largest first.
-func largestImages(images []corev1.ContainerImage) []corev1.ContainerImage {
+// LargestImages returns a copy of the images ordered largest first, then by first name, so the
+// order is stable.
+func LargestImages(images []corev1.ContainerImage) []corev1.ContainerImage {
 	out := append([]corev1.ContainerImage(nil), images...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].SizeBytes > out[j].SizeBytes })
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].SizeBytes != out[j].SizeBytes {
+			return out[i].SizeBytes > out[j].SizeBytes
+		}
+		return firstName(out[i].Names) < firstName(out[j].Names)
+	})
 	return out
+}
+
+func firstName(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return names[0]
 }
 
 func firstN(list []string, n int) []string {

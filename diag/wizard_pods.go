@@ -42,7 +42,7 @@ func stuckStarting(ev *Evidence) (pods []*corev1.Pod, evidence []string) {
 		if p.DeletionTimestamp != nil {
 			continue
 		}
-		stuck := creating(p) && ev.Now.Sub(p.CreationTimestamp.Time) > stuckAfter/2 ||
+		stuck := creating(p) && ev.Now.Sub(p.CreationTimestamp.Time) > StuckCreatingAfter ||
 			hasWaitingReason(p, append(imageReasons, "CreateContainerError", "RunContainerError", "CreateContainerConfigError", "StartError")...)
 		if !stuck {
 			continue

@@ -3,9 +3,6 @@ package diag
 import (
 	"fmt"
 	"sort"
-
-	corev1 "k8s.io/api/core/v1"
-	resourcehelper "k8s.io/component-helpers/resource"
 )
 
 // pressureWizard checks memory, disk, inodes and PIDs, then shows the heaviest pods and images.
@@ -40,9 +37,8 @@ func prHeaviest(f *Facts) Page {
 	}
 	var pods []podMem
 	for _, p := range ev.activePods() {
-		pods = append(pods, podMem{podKey(p),
-			podQuantity(resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{}), corev1.ResourceMemory),
-			podQuantity(resourcehelper.PodLimits(p, resourcehelper.PodResourcesOptions{}), corev1.ResourceMemory)})
+		req, lim := podMemory(p)
+		pods = append(pods, podMem{podKey(p), req, lim})
 	}
 	sort.SliceStable(pods, func(i, j int) bool { return max(pods[i].lim, pods[i].req) > max(pods[j].lim, pods[j].req) })
 	var evidence []string
@@ -52,7 +48,7 @@ func prHeaviest(f *Facts) Page {
 		}
 		evidence = append(evidence, fmt.Sprintf("pod %s: memory request %s, limit %s", p.key, bytes(p.req), orNone(p.lim)))
 	}
-	for i, img := range largestImages(ev.Node.Status.Images) {
+	for i, img := range LargestImages(ev.Node.Status.Images) {
 		if i == 3 || len(img.Names) == 0 {
 			break
 		}

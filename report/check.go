@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -136,7 +135,7 @@ func (c Check) WriteMarkdown(w io.Writer) error {
 		for _, f := range node.Findings {
 			counts[f.Severity]++
 		}
-		md.line("| %s | %s | %d | %d | %d |", md.cell(node.Name), node.Status, counts[diag.SeverityCritical], counts[diag.SeverityWarning], counts[diag.SeverityInfo])
+		md.line("| %s | %s | %d | %d | %d |", md.text(node.Name), node.Status, counts[diag.SeverityCritical], counts[diag.SeverityWarning], counts[diag.SeverityInfo])
 	}
 	for _, node := range c.Nodes {
 		if len(node.Findings) == 0 {
@@ -150,15 +149,6 @@ func (c Check) WriteMarkdown(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, md.String())
 	return err
-}
-
-// Names lists the node names the check covers, for messages.
-func (c Check) Names() []string {
-	out := make([]string, len(c.Nodes))
-	for i, n := range c.Nodes {
-		out[i] = n.Name
-	}
-	return slices.Clip(out)
 }
 
 // nonNil turns a nil list into an empty one, so JSON shows [] rather than null.

@@ -20,11 +20,8 @@ func (m *markdown) line(format string, args ...any) {
 // mdSpecial are characters Markdown may interpret inside running text.
 var mdSpecial = strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "#", `\#`, "|", `\|`)
 
-// text escapes a cluster string for running text.
+// text escapes a cluster string for running text and table cells.
 func (m *markdown) text(s string) string { return mdSpecial.Replace(sanitize.Line(s)) }
-
-// cell escapes a cluster string for a table cell.
-func (m *markdown) cell(s string) string { return m.text(s) }
 
 // code renders s as an inline code span, with a fence longer than any backtick run inside.
 func (m *markdown) code(s string) string {

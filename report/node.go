@@ -83,15 +83,15 @@ func (t Triage) summary(md *markdown) {
 	md.line("| | |")
 	md.line("|---|---|")
 	row("Status", s.Status)
-	row("Problems", md.cell(s.ProblemsText()))
-	row("Roles", md.cell(strings.Join(s.Roles, ", ")))
-	row("Internal IP", md.cell(s.InternalIP))
-	row("Kubelet", md.cell(s.KubeletVersion))
-	row("Container runtime", md.cell(s.ContainerRuntime))
-	row("Kernel", md.cell(s.KernelVersion))
-	row("OS", md.cell(s.OSImage))
-	row("Boot ID", md.cell(s.BootID))
-	row("Pod CIDR", md.cell(strings.Join(s.PodCIDRs, ", ")))
+	row("Problems", md.text(s.ProblemsText()))
+	row("Roles", md.text(strings.Join(s.Roles, ", ")))
+	row("Internal IP", md.text(s.InternalIP))
+	row("Kubelet", md.text(s.KubeletVersion))
+	row("Container runtime", md.text(s.ContainerRuntime))
+	row("Kernel", md.text(s.KernelVersion))
+	row("OS", md.text(s.OSImage))
+	row("Boot ID", md.text(s.BootID))
+	row("Pod CIDR", md.text(strings.Join(s.PodCIDRs, ", ")))
 	row("Pods", fmt.Sprintf("%d of %d", s.PodCount, s.MaxPods))
 	if !s.Heartbeat.IsZero() {
 		src := "Ready condition"
@@ -105,7 +105,7 @@ func (t Triage) summary(md *markdown) {
 	}
 	var taints []string
 	for _, taint := range s.Taints {
-		taints = append(taints, md.cell(taint.ToString()))
+		taints = append(taints, md.text(taint.ToString()))
 	}
 	row("Taints", strings.Join(taints, ", "))
 	md.line("")
@@ -125,7 +125,7 @@ func (t Triage) conditions(md *markdown) {
 		if !c.LastTransition.IsZero() {
 			since = duration.HumanDuration(t.Now.Sub(c.LastTransition))
 		}
-		md.line("| %s | %s | %s | %s | %s |", md.cell(c.Type), status, md.cell(c.Reason), since, md.cell(c.Message))
+		md.line("| %s | %s | %s | %s | %s |", md.text(c.Type), status, md.text(c.Reason), since, md.text(c.Message))
 	}
 	md.line("")
 }
@@ -182,7 +182,7 @@ func (t Triage) events(md *markdown) {
 			break
 		}
 		n++
-		md.line("| %s ago | %s | %s | %d | %s |", duration.HumanDuration(t.Now.Sub(e.LastSeen)), md.cell(e.Reason), md.cell(e.Object), e.Count, md.cell(e.Message))
+		md.line("| %s ago | %s | %s | %d | %s |", duration.HumanDuration(t.Now.Sub(e.LastSeen)), md.text(e.Reason), md.text(e.Object), e.Count, md.text(e.Message))
 	}
 	if n == 0 {
 		md.line("None.")
@@ -203,7 +203,7 @@ func (t Triage) pods(md *markdown) {
 			md.line("|---|---|---|---|")
 		}
 		n++
-		md.line("| %s/%s | %s | %d | %s |", md.cell(r.Namespace), md.cell(r.Name), md.cell(r.Status), r.Restarts, md.cell(r.Message))
+		md.line("| %s/%s | %s | %d | %s |", md.text(r.Namespace), md.text(r.Name), md.text(r.Status), r.Restarts, md.text(r.Message))
 	}
 	if n == 0 {
 		md.line("None.")
@@ -225,7 +225,7 @@ func (t Triage) audit(md *markdown) {
 	md.line("| Time | User | Action | Pod | Result | Error |")
 	md.line("|---|---|---|---|---|---|")
 	for _, e := range t.Audit {
-		md.line("| %s | %s | %s | %s | %s | %s |", e.Time.UTC().Format(time.RFC3339), md.cell(e.User), md.cell(e.Action), md.cell(e.Pod), md.cell(e.Result), md.cell(e.Error))
+		md.line("| %s | %s | %s | %s | %s | %s |", e.Time.UTC().Format(time.RFC3339), md.text(e.User), md.text(e.Action), md.text(e.Pod), md.text(e.Result), md.text(e.Error))
 	}
 }
 

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,26 +30,14 @@ func demoSnapshot(t *testing.T) *cluster.Snapshot {
 // snapshotOf runs the watcher over a clientset and returns the first synced snapshot.
 func snapshotOf(t *testing.T, client kubernetes.Interface) *cluster.Snapshot {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	var once sync.Once
-	got := make(chan *cluster.Snapshot, 1)
-	w := cluster.NewWatcher(&cluster.Client{Kube: client, Info: demoInfo, Health: cluster.NewHealth(fixedClock)},
-		cluster.Options{Now: fixedClock, MinInterval: 10 * time.Millisecond},
-		func(s *cluster.Snapshot) {
-			if s.Synced {
-				once.Do(func() { got <- s })
-			}
-		})
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	select {
-	case s := <-got:
-		return s
-	case <-time.After(10 * time.Second):
-		t.Fatal("no synced snapshot within 10s")
-		return nil
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	snap, err := cluster.Collect(ctx, &cluster.Client{Kube: client, Info: demoInfo, Health: cluster.NewHealth(fixedClock)},
+		cluster.Options{Now: fixedClock, MinInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
 	}
+	return snap
 }
 
 // newDemoModel is the root model sized w×h in the given theme, showing the demo snapshot.

@@ -142,7 +142,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case views.OpenNodeMsg:
 		return m.openNode(msg.Name), nil
 	case views.BackMsg:
-		m.screen = m.backFrom(m.screen)
+		m.goBack()
 		return m, nil
 	case permissionsMsg:
 		m.perms, m.auditErr, m.permsKnown = msg.perms, msg.auditErr, true
@@ -265,7 +265,7 @@ func (m Model) handleSnapshot(s *cluster.Snapshot) Model {
 // refresh pushes the current snapshot and clock into the views.
 func (m *Model) refresh() {
 	m.list.SetSnapshot(m.snap, m.now)
-	if m.screen == screenDetail || m.screen == screenWizard && m.wizardReturn == screenDetail {
+	if m.screen == screenDetail {
 		m.detail.SetNode(m.snap.Node(m.detail.Name()), m.now)
 	}
 	if m.screen == screenWizard {
@@ -341,18 +341,21 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(kp, m.keys.Quit) && m.screen == screenList:
 		return m, tea.Quit
 	case key.Matches(kp, m.keys.Quit):
-		m.screen = m.backFrom(m.screen)
+		m.goBack()
 		return m, nil
 	}
 	return m.forward(kp)
 }
 
-// backFrom is where leaving a screen goes: a wizard returns to where it was opened.
-func (m Model) backFrom(s screen) screen {
-	if s == screenWizard {
-		return m.wizardReturn
+// goBack leaves the screen: a wizard returns to where it was opened, which is brought up to date
+// (a hidden screen is not refreshed while the wizard shows).
+func (m *Model) goBack() {
+	if m.screen == screenWizard {
+		m.screen = m.wizardReturn
+	} else {
+		m.screen = screenList
 	}
-	return screenList
+	m.refresh()
 }
 
 func (m Model) focusedFiltering() bool {
