@@ -30,6 +30,8 @@ type Client struct {
 	Config *rest.Config
 	Info   Info
 	Health *Health
+	// Access reads logs and the kubelet's endpoints on demand and execs into pods.
+	Access Access
 	// RequestTimeout bounds one-shot requests (the startup check, later the on-demand reads). Watches
 	// are not bounded by it: an http.Client timeout would cut every watch stream.
 	RequestTimeout time.Duration
@@ -99,7 +101,8 @@ func NewClientFromConfig(cfg *rest.Config, info Info, userAgent string, requestT
 	if info.Server == "" {
 		info.Server = cfg.Host
 	}
-	return &Client{Kube: kube, Config: cfg, Info: info, Health: health, RequestTimeout: requestTimeout}, nil
+	return &Client{Kube: kube, Config: cfg, Info: info, Health: health, Access: NewAPIAccess(kube, cfg),
+		RequestTimeout: requestTimeout}, nil
 }
 
 // Check makes sure the API server answers and lets this user list nodes, within the request timeout, so
