@@ -56,10 +56,11 @@ const (
 	ActionDrain       Action = "drain"
 	ActionDeletePod   Action = "delete-pod"
 	ActionMaintenance Action = "maintenance"
+	ActionNodeShell   Action = "node-shell"
 )
 
 // AllActions lists every action, in the order help shows them.
-var AllActions = []Action{ActionCordon, ActionUncordon, ActionDrain, ActionMaintenance, ActionDeletePod}
+var AllActions = []Action{ActionCordon, ActionUncordon, ActionDrain, ActionMaintenance, ActionDeletePod, ActionNodeShell}
 
 // Needs lists the permissions an action needs. Drain lists pods, evicts them and cordons the node;
 // maintenance drains and also writes its progress on the node (patch).
@@ -71,8 +72,19 @@ func (a Action) Needs() []Permission {
 		return []Permission{PermPatchNodes, PermListPods, PermCreateEviction, PermGetNodes, PermGetPods, PermGetDaemonSets}
 	case ActionDeletePod:
 		return []Permission{PermDeletePods}
+	case ActionNodeShell:
+		return shellNeeds(DefaultShellNamespace)
 	}
 	return nil
+}
+
+// needs is what an action needs from this runner: the node shell's permissions are asked in the
+// namespace its pods go to.
+func (r *Runner) needs(a Action) []Permission {
+	if a == ActionNodeShell {
+		return shellNeeds(r.shellNamespace)
+	}
+	return a.Needs()
 }
 
 // drainNeeds is what a drain with these options needs: deleting instead of evicting needs delete.
@@ -120,7 +132,7 @@ func (r *Runner) Preflight(ctx context.Context) Permissions {
 	var perms []Permission
 	seen := map[Permission]bool{}
 	for _, a := range AllActions {
-		for _, p := range a.Needs() {
+		for _, p := range r.needs(a) {
 			if !seen[p] {
 				seen[p] = true
 				perms = append(perms, p)
@@ -133,7 +145,7 @@ func (r *Runner) Preflight(ctx context.Context) Permissions {
 	}
 	out := Permissions{Missing: map[Action][]Permission{}}
 	for _, a := range AllActions {
-		for _, p := range a.Needs() {
+		for _, p := range r.needs(a) {
 			if !allowed[p] {
 				out.Missing[a] = append(out.Missing[a], p)
 			}

@@ -148,6 +148,11 @@ func TestPreflightSaysWhichActionsNeedWhat(t *testing.T) {
 				actions.ActionDrain: "needs create pods/eviction", actions.ActionMaintenance: "needs create pods/eviction", actions.ActionDeletePod: ""},
 		},
 		{
+			name: "no exec", denied: []actions.Permission{{Verb: "create", Resource: "pods", Subresource: "exec", Namespace: "default"}},
+			want: map[actions.Action]string{actions.ActionCordon: "", actions.ActionDrain: "",
+				actions.ActionNodeShell: "needs create pods/exec in default"},
+		},
+		{
 			name: "viewer", denied: []actions.Permission{actions.PermPatchNodes, actions.PermCreateEviction, actions.PermDeletePods},
 			want: map[actions.Action]string{actions.ActionCordon: "needs patch nodes", actions.ActionUncordon: "needs patch nodes",
 				actions.ActionDrain: "needs patch nodes, create pods/eviction", actions.ActionMaintenance: "needs patch nodes, create pods/eviction",
@@ -174,8 +179,9 @@ func TestPreflightSaysWhichActionsNeedWhat(t *testing.T) {
 					t.Errorf("asked about %q %d times, want once", perm, n)
 				}
 			}
-			if len(f.asked) != 7 {
-				t.Errorf("asked about %v, want the 7 distinct permissions the actions need", f.asked)
+			// 7 for the node actions, 4 for the node shell in its namespace.
+			if len(f.asked) != 11 {
+				t.Errorf("asked about %v, want the 11 distinct permissions the actions need", f.asked)
 			}
 		})
 	}

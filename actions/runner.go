@@ -30,6 +30,11 @@ type Config struct {
 	// zero means kubectl's 5 s.
 	EvictionRetryDelay time.Duration
 	Now                func() time.Time
+	// Access execs into the node shell pod; without it no node shell is offered.
+	Access cluster.Access
+	// ShellImage and ShellNamespace are where node shell pods come from and go
+	// (DefaultShellImage, DefaultShellNamespace when empty).
+	ShellImage, ShellNamespace string
 }
 
 // Runner carries out actions on one cluster. Each action refuses in read-only mode, checks the
@@ -42,6 +47,9 @@ type Runner struct {
 	readOnly   bool
 	retryDelay time.Duration
 	now        func() time.Time
+	access     cluster.Access
+
+	shellImage, shellNamespace string
 
 	whoOnce sync.Once
 	who     string
@@ -56,7 +64,14 @@ const DefaultEvictionRetryDelay = 5 * time.Second
 // New makes a runner.
 func New(cfg Config) *Runner {
 	r := &Runner{kube: cfg.Client, info: cfg.Info, audit: cfg.Audit, readOnly: cfg.ReadOnly,
-		retryDelay: cfg.EvictionRetryDelay, now: cfg.Now}
+		retryDelay: cfg.EvictionRetryDelay, now: cfg.Now, access: cfg.Access,
+		shellImage: cfg.ShellImage, shellNamespace: cfg.ShellNamespace}
+	if r.shellImage == "" {
+		r.shellImage = DefaultShellImage
+	}
+	if r.shellNamespace == "" {
+		r.shellNamespace = DefaultShellNamespace
+	}
 	if r.retryDelay <= 0 {
 		r.retryDelay = DefaultEvictionRetryDelay
 	}
