@@ -62,8 +62,13 @@ type KubeletFacts struct {
 	ConfigMapAndSecretChangeDetectionStrategy string
 	// CgroupsPerQOS from /configz; nil when unknown.
 	CgroupsPerQOS *bool
-	// GoroutineDump is /debug/pprof/goroutine?debug=1.
+	// GoroutineDump is /debug/pprof/goroutine?debug=1, raw, for a person to read.
 	GoroutineDump string
+	// Goroutines summarises GoroutineDump (SummariseGoroutines). The caller fills it once: dumps run to
+	// megabytes and diagnosis runs often. When nil the rules summarise GoroutineDump themselves.
+	Goroutines *GoroutineSummary
+	// MetricSeries counts the series per metric name of the kubelet's /metrics (CountSeries).
+	MetricSeries map[string]int
 	// Log holds recent kubelet log lines (the node's journal).
 	Log []string
 }

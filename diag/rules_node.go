@@ -172,9 +172,17 @@ func checkPLEG(d *diagnosis) []Finding {
 		old = true
 		evidence = append(evidence, "kubelet "+kubelet+" predates the fix for the PLEG deadlock (kubernetes PR 72709, released in 1.14)")
 	}
-	if dump := ev.goroutineDump(); dump != "" {
-		if n := strings.Count(dump, "pleg.(*GenericPLEG).relist"); n > 0 {
-			evidence = append(evidence, fmt.Sprintf("kubelet goroutine dump: %d goroutine stacks in pleg.(*GenericPLEG).relist", n))
+	blocked := false
+	if g := ev.Kubelet.goroutines(); g != nil {
+		evidence = append(evidence, plegGoroutineEvidence(g))
+		if g.PLEGBlockedOnEventChannel {
+			blocked = true
+			if last, thr, ok := ParsePLEG(ev.readyMessage()); ok {
+				title = fmt.Sprintf("PLEG not healthy: the relist loop is blocked sending to the PLEG event channel "+
+					"(last active %s ago, the threshold is %s)", last.Truncate(time.Second), thr)
+			} else {
+				title = "PLEG not healthy: the relist loop is blocked sending to the PLEG event channel"
+			}
 		}
 	}
 	runtime := runtimeName(ev.Node)
@@ -192,13 +200,24 @@ func checkPLEG(d *diagnosis) []Finding {
 		steps = append(steps, NextStep{Text: "On CentOS 7.6, systemd-219-62.el7_6 is known to wedge the kubelet; upgrade systemd if that is the version",
 			Command: "rpm -q systemd", OnNode: true})
 	}
+	why := "The kubelet checks every second which containers started or stopped (the pod lifecycle event " +
+		"generator, PLEG). When one pass takes longer than the threshold the kubelet declares itself not " +
+		"ready and stops starting, stopping and probing pods. Usually the container runtime answers too " +
+		"slowly, or, on kubelets before 1.14, heavy pod churn filled the PLEG's 1000-slot event channel and " +
+		"the kubelet deadlocked."
+	if blocked {
+		why = "The kubelet's goroutine dump shows the PLEG relist loop blocked sending to the PLEG event channel. " +
+			"That channel holds 1000 events and its only reader is the kubelet's sync loop, which skips its work " +
+			"while PLEG is unhealthy: the channel stays full, the relist never finishes, and PLEG stays unhealthy — " +
+			"a deadlock that does not clear by itself. Heavy pod churn fills the channel (seed 001: maxPods raised " +
+			"to 600 with pods created and deleted in bulk). Kubernetes 1.14 fixed it (PR 72709) by dropping events " +
+			"when the channel is full; until then only a kubelet restart ends it."
+		steps = append([]NextStep{{Text: "Restart the kubelet: the deadlock does not clear by itself",
+			Command: "systemctl restart kubelet", OnNode: true}}, steps...)
+	}
 	return []Finding{{
 		ID: IDPLEGUnhealthy, Severity: SeverityCritical, Title: title, Label: label, Evidence: evidence,
-		Why: "The kubelet checks every second which containers started or stopped (the pod lifecycle event " +
-			"generator, PLEG). When one pass takes longer than the threshold the kubelet declares itself not " +
-			"ready and stops starting, stopping and probing pods. Usually the container runtime answers too " +
-			"slowly, or, on kubelets before 1.14, heavy pod churn filled the PLEG's 1000-slot event channel and " +
-			"the kubelet deadlocked.",
+		Why:       why,
 		NextSteps: steps,
 		Actions:   []Action{cordon(), drain(), nodeShell()},
 	}}
@@ -211,11 +230,44 @@ func (ev *Evidence) kubeletLog() []string {
 	return ev.Kubelet.Log
 }
 
-func (ev *Evidence) goroutineDump() string {
-	if ev.Kubelet == nil {
-		return ""
+// goroutines is the summary of the kubelet's goroutine dump: the caller's when it made one, else
+// summarised here; nil without a dump.
+func (k *KubeletFacts) goroutines() *GoroutineSummary {
+	switch {
+	case k == nil:
+		return nil
+	case k.Goroutines != nil:
+		return k.Goroutines
+	case k.GoroutineDump != "":
+		s := SummariseGoroutines(k.GoroutineDump)
+		return &s
 	}
-	return ev.Kubelet.GoroutineDump
+	return nil
+}
+
+// plegGoroutineEvidence quotes what the goroutine dump says about the relist loop: "kubelet goroutine
+// dump: 2814 goroutines; 1 goroutine stack in pleg.(*GenericPLEG).relist, blocked sending to the PLEG
+// event channel (pkg/kubelet/pleg/generic.go:261)".
+func plegGoroutineEvidence(g *GoroutineSummary) string {
+	s := fmt.Sprintf("kubelet goroutine dump: %d goroutines; ", g.Total)
+	switch g.PLEGRelist {
+	case 0:
+		return s + "none in pleg.(*GenericPLEG).relist: the relist loop is not stuck in a pass right now"
+	case 1:
+		s += "1 goroutine stack in pleg.(*GenericPLEG).relist"
+	default:
+		s += fmt.Sprintf("%d goroutine stacks in pleg.(*GenericPLEG).relist", g.PLEGRelist)
+	}
+	switch {
+	case g.PLEGBlockedOnEventChannel && g.PLEGRelist > 1:
+		s += ", one of them blocked sending to the PLEG event channel"
+	case g.PLEGBlockedOnEventChannel:
+		s += ", blocked sending to the PLEG event channel"
+	}
+	if g.PLEGFrame != "" {
+		s += " (" + g.PLEGFrame + ")"
+	}
+	return s
 }
 
 // maxPods is the kubelet's maxPods from its configuration when fetched, else the allocatable pods.

@@ -93,6 +93,13 @@ func checkMemoryPressure(d *diagnosis) []Finding {
 		{Text: "See what uses memory on the machine", Command: "free -m; ps aux --sort=-rss | head -15", OnNode: true},
 		{Text: "Reduce the load: set memory limits close to requests on the heaviest pods, move some away, or add capacity"},
 	}
+	if line := reflectorLeakEvidence(ev.Kubelet); line != "" {
+		// The kubelet itself may be what eats the memory (seed 002).
+		f.Evidence = append(f.Evidence, line)
+		f.NextSteps = append(f.NextSteps, NextStep{
+			Text:    "The kubelet's own reflector metrics leak memory: restart it to release the memory, and upgrade it to 1.14 or newer",
+			Command: "systemctl restart kubelet", OnNode: true})
+	}
 	f.Actions = []Action{cordon(), drain()}
 	return []Finding{f}
 }
