@@ -81,6 +81,12 @@ func New(cfg Config) *Runner {
 	return r
 }
 
+// ShellImage is the node shell pod's image.
+func (r *Runner) ShellImage() string { return r.shellImage }
+
+// ShellNamespace is where node shell pods are created.
+func (r *Runner) ShellNamespace() string { return r.shellNamespace }
+
 // ReadOnly reports whether the runner refuses every action.
 func (r *Runner) ReadOnly() bool { return r.readOnly }
 

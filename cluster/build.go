@@ -124,6 +124,7 @@ func (w *Watcher) buildView(node *corev1.Node, prev *NodeView, kind dirtyKind, n
 			v.EventRows[i] = eventRow(e)
 		}
 	}
+	v.Kubelet = w.kubeletFacts(node.Name)
 	v.Summary = summariseNode(node, v.Lease, v.PodRows, now, w.leaseSeenAt(node.Name))
 	if prev != nil && prev.Node != nil {
 		if was := prev.Node.Status.NodeInfo.BootID; was != "" && node.Status.NodeInfo.BootID != "" && was != node.Status.NodeInfo.BootID {
@@ -144,7 +145,7 @@ func diagnoseView(v *NodeView, now time.Time, facts diag.ClusterFacts) {
 func (v *NodeView) evidence(now time.Time, facts diag.ClusterFacts) *diag.Evidence {
 	return &diag.Evidence{
 		Node: v.Node, Lease: v.Lease, Pods: v.Pods, Events: v.Events, Now: now,
-		Heartbeat: v.Summary.heartbeatFacts(), BootChange: v.BootChange, Cluster: facts,
+		Heartbeat: v.Summary.heartbeatFacts(), BootChange: v.BootChange, Cluster: facts, Kubelet: v.Kubelet,
 	}
 }
 

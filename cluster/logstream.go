@@ -44,12 +44,12 @@ func StreamLines(ctx context.Context, r io.ReadCloser) <-chan LogBatch {
 		tick := time.NewTicker(logBatchInterval)
 		defer tick.Stop()
 		var batch []string
-		send := func(b LogBatch) bool {
+		// send drops the batch once ctx is cancelled: nobody wants the lines any more, and the
+		// reader, closed by the AfterFunc, ends the loop soon.
+		send := func(b LogBatch) {
 			select {
 			case out <- b:
-				return true
 			case <-ctx.Done():
-				return false
 			}
 		}
 		for {
@@ -60,24 +60,25 @@ func StreamLines(ctx context.Context, r io.ReadCloser) <-chan LogBatch {
 					if ctx.Err() != nil {
 						err = ctx.Err()
 					}
-					if len(batch) > 0 && !send(LogBatch{Lines: batch}) {
-						return
+					if len(batch) > 0 && ctx.Err() == nil {
+						send(LogBatch{Lines: batch})
 					}
-					send(LogBatch{Done: true, Err: err})
+					// The end is worth telling even after a cancel, to a reader still there; one
+					// that left does not keep this goroutine for long.
+					select {
+					case out <- LogBatch{Done: true, Err: err}:
+					case <-time.After(time.Second):
+					}
 					return
 				}
 				batch = append(batch, line)
 				if len(batch) >= logBatchLines {
-					if !send(LogBatch{Lines: batch}) {
-						return
-					}
+					send(LogBatch{Lines: batch})
 					batch = nil
 				}
 			case <-tick.C:
 				if len(batch) > 0 {
-					if !send(LogBatch{Lines: batch}) {
-						return
-					}
+					send(LogBatch{Lines: batch})
 					batch = nil
 				}
 			}

@@ -97,6 +97,8 @@ type NodeView struct {
 	Findings []diag.Finding
 	// BootChange is set once the node's boot ID changed while ktriage watched it.
 	BootChange *diag.BootChange
+	// Kubelet is what a person fetched from the node's kubelet (SetKubeletFacts), or nil.
+	Kubelet *diag.KubeletFacts
 
 	Summary    NodeSummary
 	PodRows    []PodRow

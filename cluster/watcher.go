@@ -14,6 +14,8 @@ import (
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
+
+	"github.com/ktriage/ktriage/diag"
 )
 
 // NodeLeaseNamespace holds the kubelets' heartbeat Leases.
@@ -50,6 +52,7 @@ type Watcher struct {
 	leaseErr  sync.Map     // "reason" → string; set when Leases cannot be read
 	leaseSeen sync.Map     // node name → time.Time: when ktriage saw its Lease renewed
 	version   atomic.Value // string: the API server's git version
+	kubelet   sync.Map     // node name → *diag.KubeletFacts: what a person fetched from its kubelet
 
 	// Owned by the pump goroutine.
 	views       map[string]*NodeView
@@ -204,6 +207,22 @@ func (w *Watcher) setErrorHandler(inf cache.SharedIndexInformer, stopOnForbidden
 		}
 		w.client.Health.Observe(err)
 	})
+}
+
+// SetKubeletFacts adds what was read from a node's kubelet (configz, goroutines, metrics, its
+// journal) to the node's evidence, replacing what was set before, and re-diagnoses it. The facts
+// are kept until replaced: the kubelet is read on request, never polled.
+func (w *Watcher) SetKubeletFacts(node string, facts *diag.KubeletFacts) {
+	w.kubelet.Store(node, facts)
+	w.dirty.mark(node, dirtyNode)
+	w.wake()
+}
+
+func (w *Watcher) kubeletFacts(node string) *diag.KubeletFacts {
+	if f, ok := w.kubelet.Load(node); ok {
+		return f.(*diag.KubeletFacts)
+	}
+	return nil
 }
 
 // wake asks the pump to publish soon.

@@ -3,6 +3,8 @@ package diag
 import (
 	"encoding/json"
 	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
 )
 
 // Severity ranks a finding; higher is worse. The catalogue's meaning: critical = the node cannot run
@@ -110,7 +112,15 @@ const (
 	ActNodeShell   ActionKind = "node-shell"
 	ActPodLogs     ActionKind = "pod-logs"
 	ActDeletePod   ActionKind = "delete-pod"
+	// ActNodeLog opens the node's journal of Action.Service through the kubelet's node log query.
+	ActNodeLog ActionKind = "node-log"
+	// ActGoroutines fetches and summarises the kubelet's goroutine dump.
+	ActGoroutines ActionKind = "kubelet-goroutines"
 )
+
+// IsLink reports whether the action only reads (a log, the kubelet's goroutines): a link to the
+// evidence rather than a remedy. The catalogue's "actions it offers" lists the remedies and pod logs.
+func (k ActionKind) IsLink() bool { return k == ActNodeLog || k == ActGoroutines }
 
 // Action is one offered action. Pod is set for pod actions (namespace/name); SkipWaitForDelete asks a
 // drain not to wait for pods the kubelet will never confirm gone.
@@ -120,6 +130,10 @@ type Action struct {
 	Pod               string     `json:"pod,omitempty"`
 	Force             bool       `json:"force,omitempty"`
 	SkipWaitForDelete bool       `json:"skipWaitForDelete,omitempty"`
+	// Previous asks pod logs of the container's previous run (a crash loop's last words).
+	Previous bool `json:"previous,omitempty"`
+	// Service is the unit of a node-log action ("kubelet", "containerd").
+	Service string `json:"service,omitempty"`
 }
 
 func cordon() Action   { return Action{Kind: ActCordon, Label: "cordon: stop new pods landing here"} }
@@ -135,4 +149,25 @@ func maintenance() Action {
 }
 func podLogs(pod string) Action {
 	return Action{Kind: ActPodLogs, Label: "logs of " + pod, Pod: pod}
+}
+
+// logActions offers a pod's logs, and those of its previous run when a container has one.
+func logActions(p *corev1.Pod) []Action {
+	out := []Action{podLogs(podKey(p))}
+	for _, st := range p.Status.ContainerStatuses {
+		if st.LastTerminationState.Terminated != nil {
+			return append(out, previousLogs(podKey(p)))
+		}
+	}
+	return out
+}
+
+func previousLogs(pod string) Action {
+	return Action{Kind: ActPodLogs, Label: "logs of " + pod + " (previous run)", Pod: pod, Previous: true}
+}
+func nodeLog(service string) Action {
+	return Action{Kind: ActNodeLog, Label: "show the " + service + " log (the node's journal)", Service: service}
+}
+func goroutines() Action {
+	return Action{Kind: ActGoroutines, Label: "fetch the kubelet's goroutines"}
 }

@@ -219,7 +219,7 @@ func checkPLEG(d *diagnosis) []Finding {
 		ID: IDPLEGUnhealthy, Severity: SeverityCritical, Title: title, Label: label, Evidence: evidence,
 		Why:       why,
 		NextSteps: steps,
-		Actions:   []Action{cordon(), drain(), nodeShell()},
+		Actions:   []Action{cordon(), drain(), nodeLog("kubelet"), goroutines(), nodeShell()},
 	}}
 }
 
@@ -344,7 +344,7 @@ func checkRuntimeDown(d *diagnosis) []Finding {
 				Command: "systemctl stop " + runtime + " && mv " + dataDir + " " + dataDir + ".broken && systemctl start " + runtime, OnNode: true},
 			{Text: "Afterwards check for leaked pod IPs (pod-ip-exhausted): wiping the runtime's state leaves the CNI's address reservations behind"},
 		},
-		Actions: []Action{cordon(), drain(), nodeShell()},
+		Actions: []Action{cordon(), drain(), nodeLog(runtime), nodeLog("kubelet"), nodeShell()},
 	}}
 }
 
@@ -439,7 +439,7 @@ func checkCNI(d *diagnosis) []Finding {
 			NextStep{Text: "Read the agent's logs", Command: "kubectl logs -n " + p.Namespace + " " + p.Name + " --all-containers --tail=200"},
 			NextStep{Text: "Read the logs of its last crash", Command: "kubectl logs -n " + p.Namespace + " " + p.Name + " --all-containers --previous --tail=200"},
 			NextStep{Text: "Read its events", Command: "kubectl describe pod -n " + p.Namespace + " " + p.Name})
-		f.Actions = append([]Action{podLogs(podKey(p))}, f.Actions...)
+		f.Actions = append(logActions(p), f.Actions...)
 	}
 	if len(broken) == 0 {
 		f.NextSteps = append(f.NextSteps,

@@ -251,7 +251,8 @@ func checkSystemPods(d *diagnosis) []Finding {
 			f.NextSteps = append(f.NextSteps,
 				NextStep{Text: "Read the logs of " + p.Name, Command: "kubectl logs -n " + p.Namespace + " " + p.Name + " --all-containers --tail=200"},
 				NextStep{Text: "Read the logs of its last crash", Command: "kubectl logs -n " + p.Namespace + " " + p.Name + " --all-containers --previous --tail=200"})
-			f.Actions = append(f.Actions, podLogs(podKey(p)), Action{Kind: ActDeletePod, Pod: podKey(p), Label: "delete " + podKey(p) + " so its DaemonSet recreates it"})
+			f.Actions = append(f.Actions, logActions(p)...)
+			f.Actions = append(f.Actions, Action{Kind: ActDeletePod, Pod: podKey(p), Label: "delete " + podKey(p) + " so its DaemonSet recreates it"})
 		}
 	}
 	return []Finding{f}
