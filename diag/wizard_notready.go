@@ -130,7 +130,7 @@ func nrEndPLEG(f *Facts) Page {
 	return conclude(f, "The kubelet's PLEG is stuck while the runtime answers",
 		"The kubelet itself is wedged: restart it, and look at what made it stall",
 		"With the runtime answering, the stall is in the kubelet: on kubelets before 1.14 the known PLEG deadlock under pod churn, otherwise too many pods for the node.",
-		nil, []Action{goroutines(), nodeLog("kubelet"), cordon(), drain(), nodeShell()}, IDPLEGUnhealthy, IDKubeletVersionSkew, IDStuckTerminating)
+		nil, []Action{cordon(), drain(), goroutines(), nodeLog("kubelet"), nodeShell()}, IDPLEGUnhealthy, IDKubeletVersionSkew, IDStuckTerminating)
 }
 
 func nrEndPLEGRuntime(f *Facts) Page {
@@ -138,7 +138,7 @@ func nrEndPLEGRuntime(f *Facts) Page {
 		"Restart the container runtime, then the kubelet",
 		"The kubelet can only be as fast as the runtime it asks; a runtime that hangs on listing containers stalls the PLEG.",
 		[]NextStep{{Text: "Read why the runtime is slow", Command: "journalctl -u " + runtimeName(f.Evidence.Node) + " --since '-30min' | tail -100", OnNode: true}},
-		[]Action{nodeLog(runtimeName(f.Evidence.Node)), cordon(), drain(), nodeShell()}, IDPLEGUnhealthy, IDRuntimeDown, IDStuckTerminating)
+		[]Action{cordon(), drain(), nodeLog(runtimeName(f.Evidence.Node)), nodeShell()}, IDPLEGUnhealthy, IDRuntimeDown, IDStuckTerminating)
 }
 
 func nrRuntime(f *Facts) Page {
@@ -157,7 +157,7 @@ func nrRuntime(f *Facts) Page {
 func nrEndRuntimeDown(f *Facts) Page {
 	return conclude(f, "The container runtime is down", "Get the runtime running again",
 		"Without a runtime no container can start or stop on the node.",
-		nil, []Action{nodeLog(runtimeName(f.Evidence.Node)), cordon(), drain(), nodeShell()}, IDRuntimeDown, IDStuckTerminating, IDPodIPExhausted)
+		nil, []Action{cordon(), drain(), nodeLog(runtimeName(f.Evidence.Node)), nodeShell()}, IDRuntimeDown, IDStuckTerminating, IDPodIPExhausted)
 }
 
 func nrEndRuntimeSocket(f *Facts) Page {

@@ -55,6 +55,7 @@ type (
 var viewAction = map[views.NodeAction]actions.Action{
 	views.ActCordon: actions.ActionCordon, views.ActUncordon: actions.ActionUncordon, views.ActDrain: actions.ActionDrain,
 	views.ActMaintenance: actions.ActionMaintenance, views.ActDeletePod: actions.ActionDeletePod, views.ActForceDeletePod: actions.ActionDeletePod,
+	views.ActNodeShell: actions.ActionNodeShell,
 }
 
 // preflight asks, at start, what this user may do and whether the audit log can be written.

@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"strings"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ktriage/ktriage/actions"
+	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/diag"
 	"github.com/ktriage/ktriage/report"
 	"github.com/ktriage/ktriage/sanitize"
@@ -110,6 +113,41 @@ func (m Model) wizardAction(msg views.WizardActionMsg) (Model, tea.Cmd) {
 			}
 		}
 		m.setFlash("pod "+sanitize.Line(a.Pod)+" is no longer on the node", true)
+	case diag.ActPodLogs:
+		return m.handleIntent(podLogsIntent(m.snap.Node(msg.Node), msg.Node, a))
+	case diag.ActNodeLog:
+		return m.handleIntent(views.NodeJournalMsg{Node: msg.Node, Service: a.Service})
+	case diag.ActGoroutines:
+		return m.handleIntent(views.KubeletGoroutinesMsg{Node: msg.Node})
+	case diag.ActNodeShell:
+		return m.handleIntent(views.NodeShellMsg{Node: msg.Node})
 	}
 	return m, nil
+}
+
+// podLogsIntent opens the logs a finding points at, with the pod's containers for the picker.
+func podLogsIntent(v *cluster.NodeView, node string, a diag.Action) tea.Msg {
+	msg := views.PodLogsMsg{Node: node, Previous: a.Previous}
+	msg.Namespace, msg.Pod, _ = strings.Cut(a.Pod, "/")
+	if v == nil {
+		return msg
+	}
+	for _, p := range v.Pods {
+		if p.Namespace != msg.Namespace || p.Name != msg.Pod {
+			continue
+		}
+		for _, c := range p.Spec.InitContainers {
+			msg.Containers = append(msg.Containers, c.Name)
+		}
+		for _, c := range p.Spec.Containers {
+			msg.Containers = append(msg.Containers, c.Name)
+		}
+		for _, st := range p.Status.ContainerStatuses {
+			if a.Previous && st.LastTerminationState.Terminated != nil || !a.Previous && st.State.Waiting != nil {
+				msg.Container = st.Name
+				break
+			}
+		}
+	}
+	return msg
 }

@@ -8,6 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"k8s.io/client-go/kubernetes"
+
 	"github.com/ktriage/ktriage/actions"
 	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/sanitize"
@@ -42,6 +44,14 @@ type Options struct {
 	ReportDir string
 	// Version is ktriage's version, written into reports.
 	Version string
+	// Access reads logs and the kubelet and execs the node shell; nil offers none of them.
+	Access cluster.Access
+	// Kube answers RBAC questions before reads (SelfSubjectAccessReview); nil skips them.
+	Kube kubernetes.Interface
+	// Kubelet receives what was read from kubelets, for the diagnosis; may be nil.
+	Kubelet KubeletSink
+	// LogLines is the log viewer's ring size; 0 means views.DefaultLogLines.
+	LogLines int
 }
 
 // screen is which view has the focus.
@@ -51,6 +61,7 @@ const (
 	screenList screen = iota
 	screenDetail
 	screenWizard
+	screenLogs
 )
 
 // Model is ktriage's root model: it owns the navigation stack (list → detail), the header and footer,
@@ -70,6 +81,14 @@ type Model struct {
 	wizard views.WizardView
 	// wizardReturn is the screen the wizard was opened from.
 	wizardReturn screen
+	// logs is the log viewer; logReturn the screen it was opened from; logCancel stops its stream.
+	logs      views.LogView
+	logReturn screen
+	logCancel context.CancelFunc
+	// kubelet is what was read from each node's kubelet, on request.
+	kubelet map[string]*kubeletState
+	// shell is the node shell being opened, or nil.
+	shell *shellOpening
 	// showHelp is the ? overlay.
 	showHelp bool
 	flash    flash
@@ -165,6 +184,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if next, cmd, ok := m.handleDiagnosis(msg); ok {
 		return next, cmd
 	}
+	if next, cmd, ok := m.handleAccess(msg); ok {
+		return next, cmd
+	}
 	if m.dialog != nil && m.dialog.Typing() {
 		return m.dialogUpdate(msg) // the text field's cursor blink
 	}
@@ -242,6 +264,7 @@ func (m *Model) resize(w, h int) {
 	m.list.SetSize(m.layout.body.w, m.layout.body.h)
 	m.detail.SetSize(m.layout.body.w, m.layout.body.h)
 	m.wizard.SetSize(m.layout.body.w, m.layout.body.h)
+	m.logs.SetSize(m.layout.body.w, m.layout.body.h)
 	if m.dialog != nil {
 		m.dialog.SetSize(views.DialogInner(&m.st, m.dialog, m.layout.body.w, m.layout.body.h))
 	}
@@ -299,6 +322,7 @@ func (m *Model) setStyles(st themes.Styles) {
 	m.list.SetStyles(st)
 	m.detail.SetStyles(st)
 	m.wizard.SetStyles(st)
+	m.logs.SetStyles(st)
 	m.applyAvailability() // withheld actions are greyed in the theme's own muted style
 }
 
@@ -350,6 +374,12 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // goBack leaves the screen: a wizard returns to where it was opened, which is brought up to date
 // (a hidden screen is not refreshed while the wizard shows).
 func (m *Model) goBack() {
+	if m.screen == screenLogs {
+		m.stopLogStream()
+		m.screen = m.logReturn
+		m.refresh()
+		return
+	}
 	if m.screen == screenWizard {
 		m.screen = m.wizardReturn
 	} else {
@@ -359,10 +389,12 @@ func (m *Model) goBack() {
 }
 
 func (m Model) focusedFiltering() bool {
-	if m.screen == screenWizard {
+	switch m.screen {
+	case screenWizard:
 		return false
-	}
-	if m.screen == screenDetail {
+	case screenLogs:
+		return m.logs.Filtering()
+	case screenDetail:
 		return m.detail.Filtering()
 	}
 	return m.list.Filtering()
@@ -373,6 +405,9 @@ func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	var intent tea.Msg
 	switch m.screen {
+	case screenLogs:
+		m.logs, cmd = m.logs.Update(msg)
+		intent = m.logs.PopIntent()
 	case screenWizard:
 		m.wizard, cmd = m.wizard.Update(msg)
 		intent = m.wizard.PopIntent()
@@ -398,6 +433,9 @@ func (m Model) Snapshot() *cluster.Snapshot { return m.snap }
 func (m Model) Screen() string {
 	if m.screen == screenWizard {
 		return "wizard:" + m.wizard.Node()
+	}
+	if m.screen == screenLogs {
+		return "logs:" + m.logs.Source().Node
 	}
 	if m.screen == screenDetail {
 		return "detail:" + m.detail.Name()

@@ -45,6 +45,8 @@ func (m Model) body() string {
 		return views.RenderDialog(&m.st, m.dialog, m.layout.body.w, m.layout.body.h)
 	case m.snap == nil || !m.snap.Synced:
 		return m.syncingView()
+	case m.screen == screenLogs:
+		return m.logs.View()
 	case m.screen == screenWizard:
 		return m.wizard.View()
 	case m.screen == screenDetail:
@@ -129,6 +131,8 @@ func (m Model) focusedShortHelp() []key.Binding {
 		return m.dialog.ShortHelp()
 	}
 	switch m.screen {
+	case screenLogs:
+		return m.logs.ShortHelp()
 	case screenWizard:
 		return m.wizard.ShortHelp()
 	case screenDetail:
@@ -141,6 +145,8 @@ func (m Model) helpView() string {
 	var groups [][]key.Binding
 	if m.dialog != nil {
 		groups = m.dialog.FullHelp()
+	} else if m.screen == screenLogs {
+		groups = m.logs.FullHelp()
 	} else if m.screen == screenWizard {
 		groups = m.wizard.FullHelp()
 	} else if m.screen == screenDetail {

@@ -26,9 +26,10 @@ const (
 	TabEvents
 	TabAllocations
 	TabFindings
+	TabKubelet
 )
 
-var tabNames = []string{"Overview", "Pods", "Events", "Allocations", "Findings"}
+var tabNames = []string{"Overview", "Pods", "Events", "Allocations", "Findings", "Kubelet"}
 
 // String names the tab.
 func (t DetailTab) String() string { return tabNames[t] }
@@ -39,9 +40,11 @@ type NodeDetailKeyMap struct {
 	Tabs                   []key.Binding
 	Actions                ActionKeyMap
 	Diag                   DiagKeyMap
+	Access                 AccessKeyMap
+	Kubelet                KubeletTabKeyMap
 }
 
-// DefaultNodeDetailKeyMap binds tab/shift+tab, 1–4 and esc.
+// DefaultNodeDetailKeyMap binds tab/shift+tab, the tab numbers and esc.
 func DefaultNodeDetailKeyMap() NodeDetailKeyMap {
 	k := NodeDetailKeyMap{
 		NextTab: key.NewBinding(key.WithKeys("tab", "right"), key.WithHelp("tab", "next tab")),
@@ -49,6 +52,8 @@ func DefaultNodeDetailKeyMap() NodeDetailKeyMap {
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Actions: DefaultActionKeyMap(),
 		Diag:    DefaultDiagKeyMap(),
+		Access:  DefaultAccessKeyMap(),
+		Kubelet: DefaultKubeletTabKeyMap(),
 	}
 	for i, name := range tabNames {
 		n := strconv.Itoa(i + 1)
@@ -59,26 +64,29 @@ func DefaultNodeDetailKeyMap() NodeDetailKeyMap {
 
 // NodeDetail shows one node in tabs: Overview, Pods, Events, Allocations, Findings.
 type NodeDetail struct {
-	Keys      NodeDetailKeyMap
-	name      string
-	view      *cluster.NodeView
-	now       time.Time
-	st        themes.Styles
-	tab       DetailTab
-	overview  TextPane
-	findings  TextPane
-	pods      TableView
-	events    TableView
-	allocPods TableView
-	width     int
-	height    int
+	Keys     NodeDetailKeyMap
+	name     string
+	view     *cluster.NodeView
+	now      time.Time
+	st       themes.Styles
+	tab      DetailTab
+	overview TextPane
+	findings TextPane
+	kubelet  TextPane
+	// kubeletPanel is what the root read from the kubelet so far.
+	kubeletPanel KubeletPanel
+	pods         TableView
+	events       TableView
+	allocPods    TableView
+	width        int
+	height       int
 	intentBox
 }
 
 // NewNodeDetail makes the detail view of the named node.
 func NewNodeDetail(st themes.Styles, name string) NodeDetail {
 	return NodeDetail{
-		Keys: DefaultNodeDetailKeyMap(), name: name, st: st, overview: NewTextPane(), findings: NewTextPane(),
+		Keys: DefaultNodeDetailKeyMap(), name: name, st: st, overview: NewTextPane(), findings: NewTextPane(), kubelet: NewTextPane(),
 		// Filters search the words people look for, not the numbers: namespace, name, status, IP and
 		// owner of a pod; type, reason, object, source and message of an event.
 		pods:      NewTableView(podColumns(), 0, 1, 3, 8, 9),
@@ -128,6 +136,7 @@ func (m *NodeDetail) SetNode(v *cluster.NodeView, now time.Time) {
 // SetAvailability turns the action keys on or off and gives withheld ones their reason.
 func (m *NodeDetail) SetAvailability(av Availability) {
 	m.Keys.Actions = m.Keys.Actions.apply(av, &m.st)
+	m.Keys.Access = m.Keys.Access.apply(av, &m.st)
 }
 
 // SetSize sets the view's size.
@@ -142,11 +151,13 @@ func (m *NodeDetail) layout() {
 	if m.view != nil {
 		m.overview.SetLines(overviewLines(m.view, m.now, &m.st, m.width))
 		m.findings.SetLines(findingLines(m.view.Findings, &m.st, m.width))
+		m.kubelet.SetLines(kubeletLines(m.kubeletPanel, &m.st, m.width))
 		summary := len(allocationSummary(m.view, &m.st, m.width)) + 1
 		m.allocPods.SetSize(m.width, max(tableH-summary, 1))
 	}
 	m.overview.SetSize(m.width, body)
 	m.findings.SetSize(m.width, body)
+	m.kubelet.SetSize(m.width, body)
 }
 
 func (m *NodeDetail) currentTable() *TableView {
@@ -175,10 +186,21 @@ func (m NodeDetail) Update(msg tea.Msg) (NodeDetail, tea.Cmd) {
 			m.emit(BackMsg{})
 			return m, nil
 		case key.Matches(kp, m.Keys.NextTab):
-			m.SetTab((m.tab + 1) % DetailTab(len(tabNames)))
+			m.enterTab((m.tab + 1) % DetailTab(len(tabNames)))
 			return m, nil
 		case key.Matches(kp, m.Keys.PrevTab):
-			m.SetTab((m.tab + DetailTab(len(tabNames)) - 1) % DetailTab(len(tabNames)))
+			m.enterTab((m.tab + DetailTab(len(tabNames)) - 1) % DetailTab(len(tabNames)))
+			return m, nil
+		}
+		if intent := m.Keys.Access.matchNode(kp, m.name); intent != nil {
+			m.emit(intent)
+			return m, nil
+		}
+		if m.tab == TabPods && key.Matches(kp, m.Keys.Access.Logs) {
+			m.emitPodLogs()
+			return m, nil
+		}
+		if m.tab == TabKubelet && m.kubeletKey(kp) {
 			return m, nil
 		}
 		if intent := m.Keys.Diag.matchDiag(kp, m.name); intent != nil {
@@ -195,7 +217,7 @@ func (m NodeDetail) Update(msg tea.Msg) (NodeDetail, tea.Cmd) {
 		}
 		for i, b := range m.Keys.Tabs {
 			if key.Matches(kp, b) {
-				m.SetTab(DetailTab(i))
+				m.enterTab(DetailTab(i))
 				return m, nil
 			}
 		}
@@ -209,8 +231,45 @@ func (m NodeDetail) Update(msg tea.Msg) (NodeDetail, tea.Cmd) {
 		m.findings, _ = m.findings.Update(msg)
 		return m, nil
 	}
+	if m.tab == TabKubelet {
+		m.kubelet, _ = m.kubelet.Update(msg)
+		return m, nil
+	}
 	m.overview, _ = m.overview.Update(msg)
 	return m, nil
+}
+
+// enterTab switches tabs; entering the Kubelet tab asks for the kubelet's configuration the
+// first time (it is read on request, never polled).
+func (m *NodeDetail) enterTab(t DetailTab) {
+	m.SetTab(t)
+	p := m.kubeletPanel
+	if t == TabKubelet && len(p.Settings) == 0 && p.ConfigStatus == "" {
+		m.emit(KubeletConfigMsg{Node: m.name})
+	}
+}
+
+// emitPodLogs asks for the selected pod's logs; a pod with a failing container opens on it.
+func (m *NodeDetail) emitPodLogs() {
+	if m.view == nil {
+		return
+	}
+	sel := m.pods.Table.SelectedKey()
+	for _, p := range m.view.Pods {
+		if p.Namespace+"/"+p.Name != sel {
+			continue
+		}
+		msg := PodLogsMsg{Node: m.name, Namespace: p.Namespace, Pod: p.Name}
+		for _, c := range p.Spec.InitContainers {
+			msg.Containers = append(msg.Containers, c.Name)
+		}
+		for _, c := range p.Spec.Containers {
+			msg.Containers = append(msg.Containers, c.Name)
+		}
+		msg.Container = troubledContainer(p)
+		m.emit(msg)
+		return
+	}
 }
 
 // emitPodAction asks to delete the selected pod.
@@ -242,6 +301,8 @@ func (m NodeDetail) View() string {
 		lines = append(lines, m.overview.View())
 	case TabFindings:
 		lines = append(lines, m.findings.View())
+	case TabKubelet:
+		lines = append(lines, m.kubelet.View())
 	case TabAllocations:
 		lines = append(lines, strings.Join(allocationSummary(m.view, &m.st, m.width), "\n"), "", m.allocPods.View(&m.st))
 		lines = append(lines, m.preview(podPreview(m.view, m.allocPods.Table.SelectedKey())))
@@ -270,7 +331,7 @@ func (m NodeDetail) title() string {
 
 func (m NodeDetail) tabBar() string {
 	counts := []string{"", "(" + strconv.Itoa(len(m.view.PodRows)) + ")", "(" + strconv.Itoa(len(m.view.EventRows)) + ")", "",
-		"(" + strconv.Itoa(len(m.view.Findings)) + ")"}
+		"(" + strconv.Itoa(len(m.view.Findings)) + ")", ""}
 	var parts []string
 	for i, name := range tabNames {
 		label := strconv.Itoa(i+1) + " " + name + counts[i]
@@ -295,6 +356,9 @@ func (m NodeDetail) ShortHelp() []key.Binding {
 		}
 		return append(t.ShortHelp(), m.Keys.NextTab, m.Keys.Back)
 	}
+	if m.tab == TabKubelet {
+		return append(m.kubelet.ShortHelp(), m.Keys.Access.Goroutines, m.Keys.Kubelet.Metrics, m.Keys.Kubelet.RawDump, m.Keys.NextTab, m.Keys.Back)
+	}
 	return append(m.overview.ShortHelp(), m.Keys.Diag.Wizard, m.Keys.NextTab, m.Keys.Back)
 }
 
@@ -302,6 +366,8 @@ func (m NodeDetail) ShortHelp() []key.Binding {
 func (m NodeDetail) FullHelp() [][]key.Binding {
 	a := m.Keys.Actions
 	actions := append(a.nodeBindings(), a.DeletePod, a.ForceDeletePod)
+	access := append([]key.Binding{m.Keys.Access.Logs}, m.Keys.Access.nodeBindings()...)
+	access = append(access, m.Keys.Kubelet.Metrics, m.Keys.Kubelet.RawDump, m.Keys.Kubelet.Refresh)
 	return [][]key.Binding{append([]key.Binding{m.Keys.NextTab, m.Keys.PrevTab, m.Keys.Back}, m.Keys.Tabs...), actions,
-		[]key.Binding{m.Keys.Diag.Wizard, m.Keys.Diag.Report}, m.pods.FullHelp()}
+		[]key.Binding{m.Keys.Diag.Wizard, m.Keys.Diag.Report}, access, m.pods.FullHelp()}
 }

@@ -77,6 +77,7 @@ type NodeListKeyMap struct {
 	Open, Mark, ClearMarks key.Binding
 	Sorts                  map[SortKey]key.Binding
 	Actions                ActionKeyMap
+	Access                 AccessKeyMap
 	Diag                   DiagKeyMap
 }
 
@@ -88,6 +89,7 @@ func DefaultNodeListKeyMap() NodeListKeyMap {
 		Mark:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark node")),
 		ClearMarks: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear marks")),
 		Actions:    DefaultActionKeyMap(),
+		Access:     DefaultAccessKeyMap(),
 		Diag:       DefaultDiagKeyMap(),
 		Sorts: map[SortKey]key.Binding{
 			SortProblems: b("P", "sort: problems (sick first)"), SortName: b("N", "sort: name"),
@@ -164,7 +166,10 @@ func (m *NodeList) ClearMarks() {
 }
 
 // SetAvailability turns the action keys on or off and gives withheld ones their reason.
-func (m *NodeList) SetAvailability(av Availability) { m.Keys.Actions = m.Keys.Actions.apply(av, &m.st) }
+func (m *NodeList) SetAvailability(av Availability) {
+	m.Keys.Actions = m.Keys.Actions.apply(av, &m.st)
+	m.Keys.Access = m.Keys.Access.apply(av, &m.st)
+}
 
 // targets are the nodes an action on several nodes applies to: the marked ones, or the selected one.
 func (m NodeList) targets() []string {
@@ -231,6 +236,12 @@ func (m NodeList) Update(msg tea.Msg) (NodeList, tea.Cmd) {
 	if intent := m.Keys.Diag.matchDiag(kp, m.Selected()); intent != nil {
 		m.emit(intent)
 		return m, nil
+	}
+	if name := m.Selected(); name != "" {
+		if intent := m.Keys.Access.matchNode(kp, name); intent != nil {
+			m.emit(intent)
+			return m, nil
+		}
 	}
 	switch act := m.Keys.Actions.matchNode(kp); act {
 	case ActCordon, ActUncordon:
@@ -463,5 +474,6 @@ func (m NodeList) FullHelp() [][]key.Binding {
 	}
 	actions := append([]key.Binding{m.Keys.Mark, m.Keys.ClearMarks}, m.Keys.Actions.nodeBindings()...)
 	d := m.Keys.Diag
-	return [][]key.Binding{append([]key.Binding{m.Keys.Open}, m.table.FullHelp()...), actions, {d.NextCritical, d.Wizard, d.Report}, sorts}
+	return [][]key.Binding{append([]key.Binding{m.Keys.Open}, m.table.FullHelp()...), actions, {d.NextCritical, d.Wizard, d.Report},
+		m.Keys.Access.nodeBindings(), sorts}
 }

@@ -37,6 +37,7 @@ func DefaultWizardKeyMap() WizardKeyMap {
 // routable are the actions the wizard offers as choices; the others stay in the text.
 var routable = map[diag.ActionKind]bool{
 	diag.ActCordon: true, diag.ActUncordon: true, diag.ActDrain: true, diag.ActMaintenance: true, diag.ActDeletePod: true,
+	diag.ActPodLogs: true, diag.ActNodeShell: true, diag.ActNodeLog: true, diag.ActGoroutines: true,
 }
 
 // WizardView walks one node through a guided diagnosis: first a choice of wizard (the one that fits

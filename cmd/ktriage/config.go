@@ -19,6 +19,13 @@ type fileConfig struct {
 	Theme string `json:"theme,omitempty"`
 	// ReadOnly makes ktriage offer and run no action (for a shared jump host, or a junior's login).
 	ReadOnly *bool `json:"readonly,omitempty"`
+	// ShellImage is the node shell pod's image (it needs nsenter and sh); air-gapped clusters set
+	// one from their own registry. Default busybox.
+	ShellImage string `json:"shellImage,omitempty"`
+	// ShellNamespace is where node shell pods are created; default "default".
+	ShellNamespace string `json:"shellNamespace,omitempty"`
+	// LogLines is how many lines the log viewer keeps; default 10,000.
+	LogLines int `json:"logLines,omitempty"`
 }
 
 // configPath is where the config file is read from: $XDG_CONFIG_HOME/ktriage/config.yaml, by
@@ -66,5 +73,9 @@ func applyConfig(opts *globalOptions, flags *pflag.FlagSet) error {
 	if !flags.Changed("readonly") && cfg.ReadOnly != nil {
 		opts.readOnly = *cfg.ReadOnly
 	}
+	if cfg.LogLines < 0 {
+		return fmt.Errorf("config: logLines must be positive, not %d", cfg.LogLines)
+	}
+	opts.shellImage, opts.shellNamespace, opts.logLines = cfg.ShellImage, cfg.ShellNamespace, cfg.LogLines
 	return nil
 }

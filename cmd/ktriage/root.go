@@ -11,6 +11,9 @@ type globalOptions struct {
 	theme       string
 	readOnly    bool
 	logFile     string
+	// From config.yaml only: the node shell's image and namespace, the log viewer's ring size.
+	shellImage, shellNamespace string
+	logLines                   int
 }
 
 // newRootCommand builds the command tree: `ktriage` opens the TUI on the current kubeconfig context.

@@ -42,7 +42,8 @@ func auditPath() string {
 // $XDG_STATE_HOME/ktriage/audit.jsonl.
 func newRunner(client *cluster.Client, opts *globalOptions) *actions.Runner {
 	path := auditPath()
-	return actions.New(actions.Config{Client: client.Kube, Info: client.Info, Audit: actions.NewAuditLog(path), ReadOnly: opts.readOnly})
+	return actions.New(actions.Config{Client: client.Kube, Info: client.Info, Audit: actions.NewAuditLog(path), ReadOnly: opts.readOnly,
+		Access: client.Access, ShellImage: opts.shellImage, ShellNamespace: opts.shellNamespace})
 }
 
 // actionsGrace is how long ktriage waits on the way out for cancelled actions to record their
@@ -91,7 +92,8 @@ func uiOptions(opts *globalOptions) (tui.Options, error) {
 	if err != nil {
 		return tui.Options{}, err
 	}
-	return tui.Options{Styles: styles, ReadOnly: opts.readOnly, AutoTheme: opts.theme == "" && styles.Name != "mono"}, nil
+	return tui.Options{Styles: styles, ReadOnly: opts.readOnly, AutoTheme: opts.theme == "" && styles.Name != "mono",
+		LogLines: opts.logLines}, nil
 }
 
 // runTUI runs the program and the watcher that feeds it until the person quits. While it runs, file
@@ -112,11 +114,14 @@ func runTUI(ctx context.Context, client *cluster.Client, runner *actions.Runner,
 		runner.Wait(actionsGrace)
 	}()
 	opts.Actions, opts.ActionContext = runner, actionCtx
-	model := tui.New(opts)
-	p := tea.NewProgram(tui.Recovering(model), tea.WithContext(ctx))
+	opts.Access, opts.Kube = client.Access, client.Kube
+	var p *tea.Program
 	watcher := cluster.NewWatcher(client, cluster.Options{Now: opts.Now}, func(s *cluster.Snapshot) {
 		p.Send(tui.SnapshotMsg{Snapshot: s})
 	})
+	opts.Kubelet = watcher
+	model := tui.New(opts)
+	p = tea.NewProgram(tui.Recovering(model), tea.WithContext(ctx))
 	go watcher.Run(ctx)
 	final, err := p.Run()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
