@@ -296,7 +296,7 @@ func (m Model) showRawDump(node string) (Model, tea.Cmd) {
 		return m, nil
 	}
 	next, cmd := m.openLogView(views.LogSource{Kind: views.LogJournal, Node: node, Service: rawDumpService,
-		Services: []string{rawDumpService}})
+		Services: []string{rawDumpService}, Document: true})
 	return next.(Model), cmd
 }
 

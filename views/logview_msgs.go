@@ -44,6 +44,9 @@ type LogSource struct {
 	Service string
 	// Services is what the service picker offers.
 	Services []string
+	// Document marks a text read once that is not a journal (the kubelet's goroutine dump): the
+	// viewer lets a person search it, and names it by Service alone.
+	Document bool
 
 	// TailLines is how many of the last lines to read; 0 reads all.
 	TailLines int64

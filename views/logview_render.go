@@ -46,7 +46,11 @@ func (v LogView) headerLine() string {
 	st, s := &v.st, v.src
 	sep := st.Muted.Render(" › ")
 	if s.Kind == LogJournal {
-		return st.Title.Render(clean(s.Node)) + sep + st.Value.Render(clean(s.Service)) + st.Muted.Render(" journal")
+		what := st.Muted.Render(" journal")
+		if s.Document {
+			what = ""
+		}
+		return st.Title.Render(clean(s.Node)) + sep + st.Value.Render(clean(s.Service)) + what
 	}
 	h := st.Title.Render(clean(s.Namespace) + "/" + clean(s.Pod))
 	if s.Container != "" {
