@@ -24,6 +24,10 @@ type pki struct {
 	serveKey  string
 	saPublic  string // service-account token verification key
 	saPrivate string // service-account token signing key
+
+	// The CA's key stays in memory to sign later serving certificates (kubelet stand-ins).
+	ca    *x509.Certificate
+	caKey *ecdsa.PrivateKey
 }
 
 func newPKI(dir string) (*pki, error) {
@@ -57,6 +61,7 @@ func newPKI(dir string) (*pki, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.ca, p.caKey = caParsed, caKey
 
 	serveKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -118,13 +118,23 @@ func (e *Env) startKwok(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Container logs and exec (kwok_logs.go, kwok_exec.go): kwok watches its Logs and ClusterLogs
+	// resources, so their definitions must be served before it starts.
+	if err := e.installKwokCRDs(ctx); err != nil {
+		return err
+	}
+	debugArgs, debugEnv, err := e.prepareKwokDebugging()
+	if err != nil {
+		return err
+	}
 	port := strconv.Itoa(e.ports.kubelet)
-	p, err := e.launch(binKwok, []string{
+	p, err := e.launch(binKwok, append([]string{
 		"--kubeconfig=" + kubeconfig,
 		"--config=" + e.bins[kwokStagesFile],
 		"--manage-nodes-with-annotation-selector=" + KwokNodeAnnotation + "=" + KwokNodeAnnotationValue,
 		// Its nodes get InternalIP 127.0.0.1 and this port as their kubelet endpoint, so the API
-		// server's nodes/proxy and pod-log requests reach kwok's kubelet API.
+		// server's pod-log and exec requests reach kwok's kubelet API. nodes/proxy does not: the
+		// API server refuses to proxy to loopback (see kubelet_standin.go).
 		"--node-ip=127.0.0.1",
 		"--node-port=" + port,
 		"--server-address=127.0.0.1:" + port,
@@ -133,7 +143,7 @@ func (e *Env) startKwok(ctx context.Context) error {
 		"--node-lease-duration-seconds=" + strconv.Itoa(e.opts.NodeLeaseDurationSeconds),
 		// Pod IPs for nodes without a podCIDR; nodes with one get addresses from it.
 		"--cidr=10.128.0.1/9",
-	})
+	}, debugArgs...), debugEnv...)
 	if err != nil {
 		return err
 	}

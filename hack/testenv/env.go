@@ -79,7 +79,8 @@ type Env struct {
 	Client         kubernetes.Interface
 	ReadOnlyClient kubernetes.Interface
 	// KubeletPort is the port kwok serves the kubelet API on (127.0.0.1), which kwok writes into its
-	// nodes' daemonEndpoints so the API server's nodes/proxy and pod log requests reach it.
+	// nodes' daemonEndpoints so the API server's pod log and exec requests reach it. (Its nodes/proxy
+	// requests do not: the API server refuses loopback there; StartKubeletStandIn serves those.)
 	KubeletPort int
 
 	opts      Options
@@ -220,14 +221,15 @@ func (e *Env) logf(format string, args ...any) {
 	}
 }
 
-// launch starts a component, replacing a stopped one of the same name.
-func (e *Env) launch(name string, args []string) (*process, error) {
+// launch starts a component, replacing a stopped one of the same name. env (KEY=value) is added
+// to the test's environment.
+func (e *Env) launch(name string, args []string, env ...string) (*process, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if old := e.procs[name]; old.running() {
 		return nil, fmt.Errorf("%s is already running", name)
 	}
-	p := &process{name: name, path: e.bins[name], args: args, logPath: filepath.Join(e.Dir, name+".log")}
+	p := &process{name: name, path: e.bins[name], args: args, env: env, logPath: filepath.Join(e.Dir, name+".log")}
 	if err := p.start(); err != nil {
 		return nil, err
 	}
