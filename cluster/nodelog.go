@@ -123,6 +123,10 @@ func nodeLogReasons(cfg *kubeletconfig.KubeletConfiguration, kubeletVersion stri
 	if cfg.EnableSystemLogHandler != nil && !*cfg.EnableSystemLogHandler {
 		reasons = append(reasons, "enableSystemLogHandler is false in the kubelet's configuration")
 	}
+	if v, err := version.ParseGeneric(kubeletVersion); err == nil && !v.AtLeast(version.MajorMinor(1, 27)) {
+		// Older kubelets have no node log query at all: no setting turns it on.
+		return append(reasons, "the kubelet is "+kubeletVersion+"; the node log query exists from kubelet 1.27 (beta in 1.30, on by default from 1.36)")
+	}
 	if gate, set := cfg.FeatureGates["NodeLogQuery"]; (set && !gate) || (!set && !nodeLogQueryOnByDefault(kubeletVersion)) {
 		what := "the NodeLogQuery feature gate is off on the kubelet"
 		if !set {

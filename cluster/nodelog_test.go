@@ -112,6 +112,12 @@ func TestFetchNodeLogExplainsWhyTheQueryIsOff(t *testing.T) {
 			notWant: []string{"feature gate"},
 		},
 		{
+			name:    "a kubelet older than the feature",
+			configz: configz(`"enableSystemLogHandler":true`), version: "v1.12.10",
+			want:    []string{"the kubelet is v1.12.10; the node log query exists from kubelet 1.27"},
+			notWant: []string{"feature gate is off", "enableSystemLogQuery is not true"},
+		},
+		{
 			name:    "gate explicitly off",
 			configz: configz(`"featureGates":{"NodeLogQuery":false},"enableSystemLogQuery":true`), version: "v1.37.2",
 			want:    []string{"NodeLogQuery feature gate is off on the kubelet"},

@@ -234,6 +234,9 @@ func (v *LogView) endStream(msg LogEndMsg) {
 		return
 	}
 	v.state = logEnded
+	if v.src.Document {
+		v.scrollTop() // a document is read from its start; a log from its newest line
+	}
 }
 
 // restart asks for a new stream with the chosen settings, clearing the lines.

@@ -101,9 +101,14 @@ func (v LogView) stateText() string {
 	case logStopped:
 		return st.Muted.Render("not following — f to follow")
 	case logBroken:
+		if v.req.Kind == LogJournal {
+			return st.Critical.Render("could not read: "+v.endErr) + st.Muted.Render(again)
+		}
 		return st.Critical.Render("stream broken: "+v.endErr) + st.Muted.Render(again)
 	case logEnded:
 		switch {
+		case v.req.Document:
+			return st.Muted.Render("read" + again)
 		case v.req.Kind == LogJournal:
 			return st.Muted.Render("journal read" + again)
 		case v.req.Previous:
