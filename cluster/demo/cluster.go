@@ -45,13 +45,15 @@ type Cluster struct {
 	kubeletGone map[string]bool
 	// repaired: nodes the simulator rebooted out of their incident (see kubelets.go).
 	repaired map[string]bool
+	// reboots: when each node booted again after the seed, oldest first (see nodefacts.go).
+	reboots map[string][]time.Time
 }
 
 // New seeds a demo cluster as it looks at now. The result is deterministic given now.
 func New(now time.Time) *Cluster {
 	wall := time.Now()
 	c := &Cluster{now: now, kubeletGone: map[string]bool{NodeUnreachable: true, NodePLEG: true, NodeRuntimeDown: true},
-		repaired: map[string]bool{}}
+		repaired: map[string]bool{}, reboots: map[string][]time.Time{}}
 	c.clock = func() time.Time { return now.Add(time.Since(wall)) }
 
 	c.cs = fake.NewSimpleClientset()

@@ -25,11 +25,7 @@ type nodeBuilder struct {
 }
 
 func (s *seeder) newNode(p nodePlan) *nodeBuilder {
-	created := s.now.Add(-p.age).Add(-jitter("created/"+p.name, 6*hour))
-	boot := s.now.Add(-(9*day + jitter("boot/"+p.name, 30*day)))
-	if boot.Before(created) {
-		boot = created.Add(2 * minute)
-	}
+	created, boot := planTimes(p, s.now)
 	b := &nodeBuilder{s: s, plan: p, ip: fmt.Sprintf("10.0.%d.%d", p.zone+1, p.host), boot: boot}
 	n := &corev1.Node{
 		TypeMeta: metav1.TypeMeta{Kind: "Node", APIVersion: "v1"},

@@ -25,13 +25,14 @@ var (
 // installReactors puts the demo's reactors in front of the fake's defaults. The fake runs the
 // first reactor that handles an action, under its lock, so these see a consistent store.
 func (c *Cluster) installReactors() {
-	// Prepended last runs first: logs, evictions and pod deletions, then lists, then everything
-	// else through the store.
+	// Prepended last runs first: logs, node shell pods, evictions and pod deletions, then lists,
+	// then everything else through the store.
 	c.cs.PrependReactor("*", "*", k8stesting.ObjectReaction(c.store))
 	c.cs.PrependReactor("list", "*", c.store.listReaction)
 	c.cs.PrependWatchReactor("*", c.store.watchReaction)
 	c.cs.PrependReactor("delete", "pods", c.deletePodReaction)
 	c.cs.PrependReactor("create", "pods", c.evictionReaction)
+	c.cs.PrependReactor("create", "pods", c.shellPodReaction)
 	c.cs.PrependReactor("get", "pods", c.logsReaction)
 	c.installReviewReactors()
 }

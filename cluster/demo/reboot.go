@@ -81,6 +81,7 @@ func (s *sim) reboot(ctx context.Context, n *corev1.Node, began, now time.Time) 
 		return false
 	}
 	s.c.repair(n.Name)
+	s.c.recordBoot(n.Name, boot)
 	// The kubelet renews its Lease as it starts and has just posted its status.
 	s.nextLease[n.Name] = now
 	s.nextStatus[n.Name] = now.Add(s.opts.StatusInterval)
