@@ -87,6 +87,26 @@ func (a *apiAccess) NodeProxy(ctx context.Context, node, path string, query url.
 	return data, nil
 }
 
+// NodeProxyTail reads the last bytes of a file the kubelet serves with a Range request (the kubelet's
+// file server honours it; the API server's proxy passes it on). An answer longer than asked means
+// the range was ignored: it is refused rather than read from the start of a large file.
+func (a *apiAccess) NodeProxyTail(ctx context.Context, node, path string, lastBytes int64) ([]byte, error) {
+	body, err := a.kube.CoreV1().RESTClient().Get().Resource("nodes").Name(node).SubResource("proxy").Suffix(path).
+		SetHeader("Range", fmt.Sprintf("bytes=-%d", lastBytes)).Stream(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	data, err := io.ReadAll(io.LimitReader(body, lastBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s of node %s: %w", path, node, err)
+	}
+	if int64(len(data)) > lastBytes {
+		return nil, fmt.Errorf("%s of node %s: %w (the kubelet ignored the Range request)", path, node, ErrTooLarge)
+	}
+	return data, nil
+}
+
 func (a *apiAccess) Exec(ctx context.Context, namespace, pod string, opts ExecOptions) error {
 	if a.cfg == nil {
 		return errors.New("exec needs a REST config")

@@ -14,6 +14,9 @@ type LogBatch struct {
 	Lines []string
 	Done  bool
 	Err   error
+	// Note says where the lines came from when that is not what was asked (a syslog file read
+	// because the node log query is unavailable).
+	Note string
 }
 
 // Batching: a chatty container must not cost one UI message per line, and a quiet one must not

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -158,4 +160,68 @@ func splitLines(body []byte) []string {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
 	return lines
+}
+
+// ProxyTailer is an Access that can read only the end of a file the kubelet serves (an HTTP Range
+// request through nodes/proxy), so a large /var/log/messages costs its tail, not its whole size.
+type ProxyTailer interface {
+	NodeProxyTail(ctx context.Context, node, path string, lastBytes int64) ([]byte, error)
+}
+
+// syslogTailBytes is how much of the end of /var/log/messages or syslog is read for a service.
+const syslogTailBytes = 4 << 20
+
+// syslogFiles are the files old kubelets' services log to, by distribution family.
+var syslogFiles = []string{"messages", "syslog"}
+
+// hrefs finds the links of the kubelet's directory listing.
+var hrefs = regexp.MustCompile(`<a href="([^"]+)">`)
+
+// FetchSyslogService reads a service's lines from the node's syslog file (/var/log/messages or
+// /var/log/syslog) through the kubelet's file server, for kubelets without the node log query
+// (before 1.27, or with it off). It returns the lines, at most tailLines (0: all it read), and the
+// file they came from.
+func FetchSyslogService(ctx context.Context, a Access, node, service string, tailLines int) ([]string, string, error) {
+	listing, err := a.NodeProxy(ctx, node, "logs/", nil, nodeLogLimit)
+	if err != nil {
+		return nil, "", explainProxy(err, node, "logs/")
+	}
+	if !IsDirectoryListing(listing) {
+		return nil, "", fmt.Errorf("the kubelet of %s does not list /var/log", node)
+	}
+	file := ""
+	for _, m := range hrefs.FindAllSubmatch(listing, -1) {
+		if name := string(m[1]); slices.Contains(syslogFiles, name) && file == "" {
+			file = name
+		}
+	}
+	if file == "" {
+		return nil, "", fmt.Errorf("the kubelet of %s lists no /var/log/messages or /var/log/syslog", node)
+	}
+	var body []byte
+	partial := false
+	if t, ok := a.(ProxyTailer); ok {
+		body, err = t.NodeProxyTail(ctx, node, "logs/"+file, syslogTailBytes)
+		partial = len(body) >= syslogTailBytes
+	} else {
+		body, err = a.NodeProxy(ctx, node, "logs/"+file, nil, syslogTailBytes)
+	}
+	if err != nil {
+		return nil, "", explainProxy(err, node, "logs/"+file)
+	}
+	lines := splitLines(body)
+	if partial && len(lines) > 0 {
+		lines = lines[1:] // the read began inside a line
+	}
+	// syslog writes "Jul  1 09:29:59 host kubelet: …" or "host kubelet[812]: …".
+	var out []string
+	for _, l := range lines {
+		if strings.Contains(l, " "+service+": ") || strings.Contains(l, " "+service+"[") {
+			out = append(out, l)
+		}
+	}
+	if tailLines > 0 && len(out) > tailLines {
+		out = out[len(out)-tailLines:]
+	}
+	return out, "/var/log/" + file, nil
 }

@@ -203,3 +203,46 @@ func TestKubeletFactsFromConfigz(t *testing.T) {
 		t.Errorf("err = %v, want a clear decoding error", err)
 	}
 }
+
+// tailStub answers Range reads with the last bytes of the body, as the kubelet's file server does.
+type tailStub struct{ *kubeletStub }
+
+func (s tailStub) NodeProxyTail(_ context.Context, _, path string, last int64) ([]byte, error) {
+	body := s.bodies[path]
+	if int64(len(body)) > last {
+		body = body[int64(len(body))-last:]
+	}
+	return []byte(body), nil
+}
+
+func TestFetchSyslogServiceReadsTheServiceLinesOfOldKubelets(t *testing.T) {
+	syslog := "Jul  1 09:29:58 legacy-07 dockerd: time=\"…\" level=info msg=\"ignoring event\"\n" +
+		"Jul  1 09:29:59 legacy-07 kubelet: I0701 kubelet.go:1829] skipping pod synchronization - [PLEG is not healthy: …]\n" +
+		"Jul  1 09:30:01 legacy-07 systemd: Started Session 4 of user root.\n" +
+		"Jul  1 09:30:02 legacy-07 kubelet[1234]: E0701 pod_workers.go:190] Error syncing pod\n"
+	k := &kubeletStub{bodies: map[string]string{"logs/": dirListing + "<a href=\"messages\">messages</a>\n", "logs/messages": syslog}}
+	lines, file, err := FetchSyslogService(t.Context(), k, "legacy-07", "kubelet", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if file != "/var/log/messages" || len(lines) != 2 || !strings.Contains(lines[0], "PLEG is not healthy") || !strings.Contains(lines[1], "kubelet[1234]") {
+		t.Errorf("from %s got %q, want the two kubelet lines of /var/log/messages", file, lines)
+	}
+	if lines, _, _ := FetchSyslogService(t.Context(), k, "legacy-07", "kubelet", 1); len(lines) != 1 || !strings.Contains(lines[0], "Error syncing pod") {
+		t.Errorf("tail 1 = %q, want the last kubelet line", lines)
+	}
+
+	// Through a Range read of a file larger than the tail, the first (cut) line is dropped.
+	big := strings.Repeat("Jul  1 00:00:00 legacy-07 kubelet: old line\n", syslogTailBytes/40) + syslog
+	ts := tailStub{&kubeletStub{bodies: map[string]string{"logs/": dirListing + "<a href=\"messages\">messages</a>\n", "logs/messages": big}}}
+	lines, _, err = FetchSyslogService(t.Context(), ts, "legacy-07", "kubelet", 0)
+	if err != nil || len(lines) == 0 || !strings.HasPrefix(lines[0], "Jul  1 00:00:00 legacy-07 kubelet: old line") || !strings.Contains(lines[len(lines)-1], "Error syncing pod") {
+		t.Errorf("err %v, %d lines, first %q: want whole lines from the tail only", err, len(lines), lines[:min(1, len(lines))])
+	}
+
+	// No syslog file in the listing: a clear error, no lines.
+	k = &kubeletStub{bodies: map[string]string{"logs/": "<pre>\n<a href=\"pods/\">pods/</a>\n</pre>\n"}}
+	if _, _, err := FetchSyslogService(t.Context(), k, "n1", "kubelet", 0); err == nil || !strings.Contains(err.Error(), "no /var/log/messages or /var/log/syslog") {
+		t.Errorf("err = %v, want it to say there is no syslog file", err)
+	}
+}

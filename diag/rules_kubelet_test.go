@@ -224,3 +224,18 @@ func TestKubeletSummaryIsUsedAsGiven(t *testing.T) {
 	f := fxRequire(t, Diagnose(ev), IDPLEGUnhealthy)
 	fxAssertEvidence(t, f, "kubelet goroutine dump: 7 goroutines; 1 goroutine stack in pleg.(*GenericPLEG).relist, blocked sending to the PLEG event channel (pkg/kubelet/pleg/generic.go:261)")
 }
+
+// The kubelet's own log line is evidence in both wordings: 1.12's "skipping pod synchronization - [PLEG
+// is not healthy…]" and the structured "Skipping pod synchronization" err="[PLEG is not healthy…]".
+func TestPLEGQuotesTheKubeletLogInBothWordings(t *testing.T) {
+	for _, line := range []string{
+		`Jul  1 09:29:59 legacy-07 kubelet: I0701 09:29:59.812345 1234 kubelet.go:1829] skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 3m11.16s ago; threshold is 3m0s]`,
+		`Nov 23 10:00:00 w1 kubelet[812]: E1123 10:00:00.123456     812 kubelet.go:2421] "Skipping pod synchronization" err="[PLEG is not healthy: pleg was last seen active 3m12s ago; threshold is 3m0s]"`,
+	} {
+		ev := fxSeed001(&KubeletFacts{Log: []string{"unrelated line", line}})()
+		f := fxRequire(t, Diagnose(ev), IDPLEGUnhealthy)
+		if !slices.ContainsFunc(f.Evidence, func(s string) bool { return strings.HasPrefix(s, "kubelet log: ") && strings.Contains(s, "ynchronization") }) {
+			t.Errorf("evidence %q does not quote the kubelet's line %q", f.Evidence, line)
+		}
+	}
+}

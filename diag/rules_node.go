@@ -149,7 +149,9 @@ func checkPLEG(d *diagnosis) []Finding {
 	}
 	if ev.readyStatus() != corev1.ConditionTrue {
 		for _, line := range ev.kubeletLog() {
-			if strings.Contains(line, "skipping pod synchronization") && strings.Contains(line, plegNotHealthy) {
+			// 1.12 logs "skipping pod synchronization - [PLEG is not healthy: …]", newer kubelets
+			// "Skipping pod synchronization" err="[PLEG is not healthy: …]".
+			if strings.Contains(strings.ToLower(line), "skipping pod synchronization") && strings.Contains(line, plegNotHealthy) {
 				evidence = append(evidence, "kubelet log: "+quote(line))
 				break
 			}

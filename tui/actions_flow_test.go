@@ -34,15 +34,19 @@ func liveDemoWith(t *testing.T, set func(*Options)) (*teatest.TestModel, kuberne
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	kube := demo.New(time.Now()).Interface()
+	dc := demo.New(time.Now())
+	kube := dc.Interface()
 	audit := filepath.Join(t.TempDir(), "audit.jsonl")
-	runner := actions.New(actions.Config{Client: kube, Info: demoInfo, Audit: actions.NewAuditLog(audit), EvictionRetryDelay: 50 * time.Millisecond})
-	opts := Options{Styles: themes.Mono(), Info: demoInfo, NoTick: true, Actions: runner, ActionContext: ctx}
-	set(&opts)
-	m := New(opts)
-	tm := teatest.NewTestModel(t, probe{Recovering(m)}, teatest.WithInitialTermSize(140, 44))
+	runner := actions.New(actions.Config{Client: kube, Info: demoInfo, Audit: actions.NewAuditLog(audit),
+		EvictionRetryDelay: 50 * time.Millisecond, Access: dc.Access()})
+	var tm *teatest.TestModel
 	w := cluster.NewWatcher(&cluster.Client{Kube: kube, Info: demoInfo, Health: cluster.NewHealth(nil)},
 		cluster.Options{MinInterval: 10 * time.Millisecond}, func(s *cluster.Snapshot) { tm.Send(SnapshotMsg{Snapshot: s}) })
+	opts := Options{Styles: themes.Mono(), Info: demoInfo, NoTick: true, Actions: runner, ActionContext: ctx,
+		Access: dc.Access(), Kube: kube, Kubelet: w}
+	set(&opts)
+	m := New(opts)
+	tm = teatest.NewTestModel(t, probe{Recovering(m)}, teatest.WithInitialTermSize(140, 44))
 	go w.Run(ctx)
 	screenShows(t, tm, "worker-05")
 	return tm, kube, audit

@@ -125,6 +125,17 @@ func readJournal(ctx context.Context, access cluster.Access, kube kubernetes.Int
 		q.SinceTime = time.Now().Add(-src.Since)
 	}
 	lines, err := cluster.FetchNodeLog(ctx, access, src.Node, q)
+	var un *cluster.NodeLogUnavailableError
+	if errors.As(err, &un) {
+		// Old kubelets still serve /var/log: the service's lines in the syslog file are the journal
+		// a person would have grepped on the node.
+		lines, file, ferr := cluster.FetchSyslogService(ctx, access, src.Node, src.Service, int(src.TailLines))
+		if ferr != nil {
+			return views.LogEndMsg{Stream: id, Err: journalError(err)}
+		}
+		note := fmt.Sprintf("%s lines from %s — the node log query is unavailable: %s", src.Service, file, strings.Join(un.Reasons, "; "))
+		return logBatchMsg{stream: id, batch: cluster.LogBatch{Lines: lines, Done: true, Note: note}}
+	}
 	if err != nil {
 		return views.LogEndMsg{Stream: id, Err: journalError(err)}
 	}
@@ -167,7 +178,7 @@ func (m Model) handleLogBatch(msg logBatchMsg) (tea.Model, tea.Cmd) {
 		if errors.Is(err, context.Canceled) {
 			err = nil
 		}
-		m.logs, _ = m.logs.Update(views.LogEndMsg{Stream: msg.stream, Err: err})
+		m.logs, _ = m.logs.Update(views.LogEndMsg{Stream: msg.stream, Err: err, Note: msg.batch.Note})
 		return m, nil
 	}
 	return m, waitLogBatch(msg.stream, msg.next)

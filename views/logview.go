@@ -48,11 +48,13 @@ type LogView struct {
 	dedupAfter time.Time // a resumed stream: drop lines not after this
 	unseen     int       // lines that arrived while paused
 
-	pinned bool   // stick to the newest line
-	top    logPos // first row shown when not pinned
-	xoff   int    // horizontal scroll, in cells, when not wrapping
-	wrap   bool
-	showTS bool
+	pinned bool // stick to the newest line
+	// endNote is the root's remark on where an ended read's lines came from.
+	endNote string
+	top     logPos // first row shown when not pinned
+	xoff    int    // horizontal scroll, in cells, when not wrapping
+	wrap    bool
+	showTS  bool
 
 	searching bool
 	query     string // the active search, as typed
@@ -233,7 +235,7 @@ func (v *LogView) endStream(msg LogEndMsg) {
 		v.state, v.endErr = logBroken, sanitize.Line(msg.Err.Error())
 		return
 	}
-	v.state = logEnded
+	v.state, v.endNote = logEnded, sanitize.Line(msg.Note)
 	if v.src.Document {
 		v.scrollTop() // a document is read from its start; a log from its newest line
 	}
@@ -266,7 +268,7 @@ func (v *LogView) resume() {
 func (v *LogView) start(req LogSource, dedupAfter time.Time) {
 	v.stream++
 	v.req = req
-	v.state, v.endErr = logLoading, ""
+	v.state, v.endErr, v.endNote = logLoading, "", ""
 	v.dedupAfter = dedupAfter
 	v.emit(LogStreamMsg{Stream: v.stream, Source: req})
 }

@@ -83,6 +83,9 @@ type LogLinesMsg struct {
 type LogEndMsg struct {
 	Stream int
 	Err    error
+	// Note, when set, says where the lines came from if not from what was asked (a syslog file in
+	// place of the journal); the status line shows it.
+	Note string
 }
 
 // LogStreamMsg is the intent to (re)start reading with these settings under a new stream id; the

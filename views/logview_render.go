@@ -107,6 +107,8 @@ func (v LogView) stateText() string {
 		return st.Critical.Render("stream broken: "+v.endErr) + st.Muted.Render(again)
 	case logEnded:
 		switch {
+		case v.endNote != "":
+			return st.Warning.Render(v.endNote) + st.Muted.Render(again)
 		case v.req.Document:
 			return st.Muted.Render("read" + again)
 		case v.req.Kind == LogJournal:

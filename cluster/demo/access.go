@@ -327,3 +327,16 @@ func isDir(c *Cluster, p nodePlan, name string) bool {
 	}
 	return false
 }
+
+// NodeProxyTail serves the end of a kubelet file, as the kubelet's file server answers a Range
+// request (cluster.ProxyTailer).
+func (a *access) NodeProxyTail(ctx context.Context, node, path string, lastBytes int64) ([]byte, error) {
+	data, err := a.NodeProxy(ctx, node, path, nil, 1<<40)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > lastBytes {
+		data = data[int64(len(data))-lastBytes:]
+	}
+	return data, nil
+}

@@ -33,6 +33,7 @@ func runDemo(ctx context.Context, opts *globalOptions) error {
 			Kube:   demoCluster.Interface(),
 			Info:   cluster.Info{Context: demo.ContextName, Server: demo.Server, User: demo.User},
 			Health: cluster.NewHealth(nil),
+			Access: demoCluster.Access(),
 		}
 		return runTUI(ctx, client, newRunner(client, opts), s)
 	})
