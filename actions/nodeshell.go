@@ -275,6 +275,9 @@ func NodeShellPod(node, image, namespace string, lifetime time.Duration) *corev1
 			AutomountServiceAccountToken:  ptr.To(false),
 			EnableServiceLinks:            ptr.To(false),
 			Tolerations:                   []corev1.Toleration{{Operator: corev1.TolerationOpExists}},
+			// A sick node is the point: the kubelet admits critical pods under disk or memory
+			// pressure, when it rejects every other new pod.
+			PriorityClassName: "system-node-critical",
 			Containers: []corev1.Container{{
 				Name:            cluster.NodeShellContainer,
 				Image:           image,

@@ -105,6 +105,8 @@ func TestNodeShellCreatesPrivilegedPodExecsAndDeletesIt(t *testing.T) {
 		t.Errorf("tolerations %+v, want one that tolerates every taint", spec.Tolerations)
 	case spec.ActiveDeadlineSeconds == nil || *spec.ActiveDeadlineSeconds != int64(actions.DefaultShellLifetime/time.Second):
 		t.Errorf("activeDeadlineSeconds %v, want %v", spec.ActiveDeadlineSeconds, actions.DefaultShellLifetime)
+	case spec.PriorityClassName != "system-node-critical":
+		t.Errorf("priority class %q, want system-node-critical so a node under pressure admits it", spec.PriorityClassName)
 	case spec.Containers[0].Image != "registry.local/tools:1":
 		t.Errorf("image %q, want the configured one", spec.Containers[0].Image)
 	case spec.Containers[0].SecurityContext == nil || !*spec.Containers[0].SecurityContext.Privileged:
