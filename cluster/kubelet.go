@@ -195,11 +195,11 @@ func KubeletSettings(cfg *kubeletconfig.KubeletConfiguration, kubeletVersion str
 		}
 		add("configMapAndSecretChangeDetectionStrategy", s, note, false)
 	}
-	logQuery := "off"
-	if len(nodeLogReasons(cfg, kubeletVersion)) == 0 {
-		logQuery = "on"
+	if off := nodeLogReasons(cfg, kubeletVersion); len(off) > 0 {
+		add("node log query", "off", strings.Join(off, "; ")+" (L reads the syslog file instead)", true)
+	} else {
+		add("node log query", "on", "the journal through the API server (L)", false)
 	}
-	add("node log query", logQuery, "the journal through the API server (L); needs enableSystemLogHandler, enableSystemLogQuery and, before 1.36, the NodeLogQuery gate", logQuery == "off")
 	add("enableSystemLogHandler", boolPtr(cfg.EnableSystemLogHandler, "true (default)"), "", false)
 	add("enableSystemLogQuery", boolPtr(cfg.EnableSystemLogQuery, "false (default)"), "", false)
 	add("enableDebuggingHandlers", boolPtr(cfg.EnableDebuggingHandlers, "true (default)"), "", false)

@@ -96,7 +96,11 @@ func kubeletLines(p KubeletPanel, st *themes.Styles, width int) []string {
 	}
 	var settings []panelLine
 	for _, s := range p.Settings {
-		line := padRight(s.Name, 26) + " " + s.Value
+		name := s.Name
+		if len(name) < 26 {
+			name = padRight(name, 26) // a long setting name keeps its whole name, unaligned
+		}
+		line := name + " " + s.Value
 		if s.Note != "" {
 			line += "  — " + s.Note
 		}
