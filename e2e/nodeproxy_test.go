@@ -221,6 +221,33 @@ func TestNodeLogQueryOffIsExplained(t *testing.T) {
 			if tc.mode != testenv.NodeLogDebuggingOff {
 				proxied(t, k, "/configz") // the reasons came from the kubelet's configuration
 			}
+
+			// The fallback the log viewer then offers: the service's lines from /var/log/syslog,
+			// of which only the end is read (a Range request the API server passes on).
+			lines, file, err := cluster.FetchSyslogService(ctx, a, k.Node, "kubelet", 20)
+			if tc.status != 200 {
+				if err == nil || !strings.Contains(err.Error(), "disabled") {
+					t.Errorf("syslog fallback where /logs/ is refused: %d lines, %v; want the refusal", len(lines), err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("syslog fallback: %v", err)
+			}
+			var want []string
+			for _, e := range k.Journal() {
+				if e.Unit == "kubelet.service" {
+					want = append(want, e.SyslogLine(k.Node))
+				}
+			}
+			want = want[len(want)-20:]
+			if file != "/var/log/syslog" || !slices.Equal(lines, want) {
+				t.Errorf("syslog fallback from %s:\n%s\nwant from /var/log/syslog:\n%s", file, strings.Join(lines, "\n"), strings.Join(want, "\n"))
+			}
+			req := proxied(t, k, "/logs/syslog")
+			if req.Header.Get("Range") == "" || req.Status != 206 {
+				t.Errorf("/var/log/syslog was read with Range %q, status %d; want a ranged read (206) of its end", req.Header.Get("Range"), req.Status)
+			}
 		})
 	}
 }

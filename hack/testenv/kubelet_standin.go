@@ -141,6 +141,11 @@ func (j JournalEntry) Format(hostname string) string {
 	return fmt.Sprintf("%s %s %s[%d]: %s", j.Time.UTC().Format("Jan 02 15:04:05.000000"), hostname, j.Ident, j.PID, j.Message)
 }
 
+// SyslogLine renders the entry as rsyslog's traditional file format writes it to /var/log/syslog.
+func (j JournalEntry) SyslogLine(hostname string) string {
+	return fmt.Sprintf("%s %s %s[%d]: %s", j.Time.UTC().Format("Jan _2 15:04:05"), hostname, j.Ident, j.PID, j.Message)
+}
+
 // KubeletRequest is one request the stand-in answered.
 type KubeletRequest struct {
 	Method, Path string
@@ -239,6 +244,9 @@ func (e *Env) StartKubeletStandIn(ctx context.Context, node string, opts Kubelet
 	}
 	k.varLog = filepath.Join(e.Dir, "kubelet-"+node, "var", "log")
 	if err := writeVarLog(k.varLog); err != nil {
+		return nil, err
+	}
+	if err := writeSyslog(filepath.Join(k.varLog, "syslog"), node, k.journal); err != nil {
 		return nil, err
 	}
 
@@ -686,6 +694,47 @@ func writeVarLog(dir string) error {
 		}
 	}
 	return nil
+}
+
+// SyslogPadding is how much older syslog precedes the journal's entries in the stand-in's
+// /var/log/syslog: more than the 4 MiB ktriage reads from its end, as on a node that has run a while.
+const SyslogPadding = 5 << 20
+
+// writeSyslog writes /var/log/syslog as rsyslog keeps it: days of older lines from other daemons,
+// then every journal entry.
+func writeSyslog(path, node string, journal []JournalEntry) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 256<<10)
+	at := time.Now().UTC().Add(-72 * time.Hour)
+	if len(journal) > 0 {
+		at = journal[0].Time.Add(-72 * time.Hour)
+	}
+	written := 0
+	for i := 0; written < SyslogPadding; i++ {
+		at = at.Add(4 * time.Second)
+		var line string
+		switch i % 3 {
+		case 0:
+			line = fmt.Sprintf("%s %s systemd[1]: Started session-%d.scope - Session %d of User ubuntu.", at.Format("Jan _2 15:04:05"), node, 4000+i, 4000+i)
+		case 1:
+			line = fmt.Sprintf("%s %s CRON[%d]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)", at.Format("Jan _2 15:04:05"), node, 20000+i%30000)
+		default:
+			line = fmt.Sprintf("%s %s systemd-networkd[412]: ens5: DHCPv4 lease renewed, address 10.0.%d.%d/20", at.Format("Jan _2 15:04:05"), node, i%16, 1+i%250)
+		}
+		n, _ := w.WriteString(line + "\n")
+		written += n
+	}
+	for _, e := range journal {
+		_, _ = w.WriteString(e.SyslogLine(node) + "\n")
+	}
+	if err := w.Flush(); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // RecordedJournal is the node journal a stand-in serves unless told otherwise: an hour of a
