@@ -234,7 +234,9 @@ func TestPLEGQuotesTheKubeletLogInBothWordings(t *testing.T) {
 	} {
 		ev := fxSeed001(&KubeletFacts{Log: []string{"unrelated line", line}})()
 		f := fxRequire(t, Diagnose(ev), IDPLEGUnhealthy)
-		if !slices.ContainsFunc(f.Evidence, func(s string) bool { return strings.HasPrefix(s, "kubelet log: ") && strings.Contains(s, "ynchronization") }) {
+		if !slices.ContainsFunc(f.Evidence, func(s string) bool {
+			return strings.HasPrefix(s, "kubelet log: ") && strings.Contains(s, "ynchronization")
+		}) {
 			t.Errorf("evidence %q does not quote the kubelet's line %q", f.Evidence, line)
 		}
 	}
