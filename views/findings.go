@@ -60,11 +60,27 @@ func pageBody(st *themes.Styles, width int, evidence []string, why string, steps
 	if len(actions) > 0 {
 		var labels []string
 		for _, a := range actions {
-			labels = append(labels, clean(a.Label))
+			label := clean(a.Label)
+			k := actionKeys[a.Kind]
+			if a.Kind == diag.ActNodeLog && a.Service != "kubelet" {
+				k = "L, then c for " + clean(a.Service)
+			}
+			if k != "" {
+				label += " " + st.Muted.Render("("+k+")")
+			}
+			labels = append(labels, label)
 		}
 		out = append(out, wrapLines("  "+st.Label.Render("ktriage can:")+" "+strings.Join(labels, "; "), width, "    ")...)
 	}
 	return out
+}
+
+// actionKeys say which key takes a finding's action from the node (the wizard offers them all as
+// choices too).
+var actionKeys = map[diag.ActionKind]string{
+	diag.ActCordon: "c", diag.ActUncordon: "u", diag.ActDrain: "d", diag.ActMaintenance: "m",
+	diag.ActNodeShell: "s", diag.ActNodeLog: "L", diag.ActGoroutines: "D", diag.ActPodLogs: "l on the Pods tab",
+	diag.ActDeletePod: "ctrl+d on the Pods tab",
 }
 
 // wrapLines word-wraps a styled line to width, indenting continuation lines.
