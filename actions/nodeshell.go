@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/remotecommand"
+	utilexec "k8s.io/client-go/util/exec"
 	"k8s.io/utils/ptr"
 
 	"github.com/ktriage/ktriage/cluster"
@@ -71,6 +72,7 @@ func shellNeeds(namespace string) []Permission {
 		{Verb: "create", Resource: "pods", Namespace: namespace},
 		{Verb: "create", Resource: "pods", Subresource: "exec", Namespace: namespace},
 		{Verb: "get", Resource: "pods", Namespace: namespace},
+		{Verb: "watch", Resource: "pods", Namespace: namespace},
 		{Verb: "delete", Resource: "pods", Namespace: namespace},
 	}
 }
@@ -103,7 +105,15 @@ func (r *Runner) OpenNodeShell(ctx context.Context, q ShellRequest) (*NodeShell,
 		return nil, fmt.Errorf("node shell on %s: %w", q.Node, err)
 	}
 	q.Progress(fmt.Sprintf("creating a privileged pod on %s (image %s, namespace %s)", q.Node, q.Image, q.Namespace))
-	pod, err := r.kube.CoreV1().Pods(q.Namespace).Create(ctx, NodeShellPod(q.Node, q.Image, q.Namespace, q.Lifetime), metav1.CreateOptions{})
+	spec := NodeShellPod(q.Node, q.Image, q.Namespace, q.Lifetime)
+	pod, err := r.kube.CoreV1().Pods(q.Namespace).Create(ctx, spec, metav1.CreateOptions{})
+	if apierrors.IsForbidden(err) && strings.Contains(err.Error(), spec.Spec.PriorityClassName) {
+		// Some clusters keep critical priority classes to kube-system (a ResourceQuota scope, API
+		// servers before 1.17): without it the shell still works, except on a node under pressure.
+		q.Progress("the cluster refuses priority " + spec.Spec.PriorityClassName + " in " + q.Namespace + "; creating the pod without it")
+		spec.Spec.PriorityClassName = ""
+		pod, err = r.kube.CoreV1().Pods(q.Namespace).Create(ctx, spec, metav1.CreateOptions{})
+	}
 	if err != nil {
 		err = fmt.Errorf("node shell on %s: create pod: %w", q.Node, err)
 		_ = rec.finish(ResultFailed, nil, err)
@@ -136,11 +146,15 @@ func (s *NodeShell) Close(runErr error) error {
 		return nil
 	}
 	result := ResultOK
-	if runErr != nil {
+	var exit utilexec.ExitError
+	switch {
+	case errors.As(runErr, &exit):
+		// The shell's own exit status (exit 3 after a failed systemctl): the session went fine.
+		runErr = nil
+	case errors.Is(runErr, context.Canceled):
+		result = ResultCancelled
+	case runErr != nil:
 		result = ResultFailed
-		if errors.Is(runErr, context.Canceled) {
-			result = ResultCancelled
-		}
 	}
 	return s.end(result, runErr)
 }

@@ -12,7 +12,12 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	k8stesting "k8s.io/client-go/testing"
+	utilexec "k8s.io/client-go/util/exec"
 
 	"github.com/ktriage/ktriage/actions"
 	"github.com/ktriage/ktriage/cluster"
@@ -197,5 +202,40 @@ func TestNodeShellRefusedWithoutExecOrInReadOnly(t *testing.T) {
 	}
 	if n := len(shellPods(t, f)); n != 0 || slices.ContainsFunc(f.mutations(), func(m string) bool { return strings.Contains(m, "pods") }) {
 		t.Errorf("%d pods, mutations %v: a refused shell must create nothing", n, f.mutations())
+	}
+}
+
+// A cluster that keeps critical priority to kube-system still gets a shell, without the priority;
+// the shell's own exit status is how the session ended, not a failure of ktriage.
+func TestNodeShellWithoutCriticalPriorityAndANonZeroExit(t *testing.T) {
+	f := newFakeCluster(t, readyNode("n1", corev1.ConditionTrue))
+	f.cs.PrependReactor("create", "pods", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		p := a.(k8stesting.CreateAction).GetObject().(*corev1.Pod)
+		if p.Spec.PriorityClassName != "" {
+			return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, p.Name,
+				errors.New("pods with system-node-critical priorityClass is not permitted in default namespace"))
+		}
+		return false, nil, nil
+	})
+	rec := &execRecorder{err: utilexec.CodeExitError{Err: errors.New("command terminated with exit code 3"), Code: 3}}
+	r, auditPath := f.runner(func(c *actions.Config) { c.Access = rec })
+	f.startPods(t.Context(), "default", corev1.ContainerState{Running: &corev1.ContainerStateRunning{}})
+	var progress []string
+	shell, err := r.OpenNodeShell(t.Context(), actions.ShellRequest{Node: "n1", Progress: func(s string) { progress = append(progress, s) }})
+	if err != nil {
+		t.Fatalf("OpenNodeShell: %v", err)
+	}
+	if !slices.ContainsFunc(progress, func(s string) bool { return strings.Contains(s, "refuses priority system-node-critical") }) {
+		t.Errorf("progress %q does not say the priority was dropped", progress)
+	}
+	if pods := shellPods(t, f); len(pods) != 1 || pods[0].Spec.PriorityClassName != "" {
+		t.Fatalf("pods %v, want one shell pod without a priority class", pods)
+	}
+	runErr := shell.Run(t.Context(), strings.NewReader(""), io.Discard, nil)
+	if err := shell.Close(runErr); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if got := results(readAudit(t, auditPath)); !slices.Equal(got, []string{actions.ResultAttempt, actions.ResultOK}) {
+		t.Errorf("audit results %v, want attempt then ok for a shell that exited 3", got)
 	}
 }

@@ -179,9 +179,9 @@ func TestPreflightSaysWhichActionsNeedWhat(t *testing.T) {
 					t.Errorf("asked about %q %d times, want once", perm, n)
 				}
 			}
-			// 7 for the node actions, 4 for the node shell in its namespace.
-			if len(f.asked) != 11 {
-				t.Errorf("asked about %v, want the 11 distinct permissions the actions need", f.asked)
+			// 7 for the node actions, 5 for the node shell in its namespace.
+			if len(f.asked) != 12 {
+				t.Errorf("asked about %v, want the 12 distinct permissions the actions need", f.asked)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/httpstream"
@@ -64,7 +65,7 @@ func (a *apiAccess) PodLogs(ctx context.Context, namespace, pod string, opts *co
 }
 
 func (a *apiAccess) NodeProxy(ctx context.Context, node, path string, query url.Values, limit int64) ([]byte, error) {
-	req := a.kube.CoreV1().RESTClient().Get().Resource("nodes").Name(node).SubResource("proxy").Suffix(path)
+	req := a.kube.CoreV1().RESTClient().Get().AbsPath(proxyPath(node, path))
 	for k, vs := range query {
 		for _, v := range vs {
 			req = req.Param(k, v)
@@ -87,11 +88,18 @@ func (a *apiAccess) NodeProxy(ctx context.Context, node, path string, query url.
 	return data, nil
 }
 
+// proxyPath is the API path of a kubelet path behind nodes/proxy, as one segment: AbsPath keeps a
+// single segment's trailing slash ("logs/"), which Suffix would drop, leaving the request to a
+// redirect that not every proxy in between rewrites.
+func proxyPath(node, path string) string {
+	return "/api/v1/nodes/" + url.PathEscape(node) + "/proxy/" + strings.TrimPrefix(path, "/")
+}
+
 // NodeProxyTail reads the last bytes of a file the kubelet serves with a Range request (the kubelet's
 // file server honours it; the API server's proxy passes it on). An answer longer than asked means
 // the range was ignored: it is refused rather than read from the start of a large file.
 func (a *apiAccess) NodeProxyTail(ctx context.Context, node, path string, lastBytes int64) ([]byte, error) {
-	body, err := a.kube.CoreV1().RESTClient().Get().Resource("nodes").Name(node).SubResource("proxy").Suffix(path).
+	body, err := a.kube.CoreV1().RESTClient().Get().AbsPath(proxyPath(node, path)).
 		SetHeader("Range", fmt.Sprintf("bytes=-%d", lastBytes)).Stream(ctx)
 	if err != nil {
 		return nil, err

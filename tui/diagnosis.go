@@ -142,12 +142,7 @@ func podLogsIntent(v *cluster.NodeView, node string, a diag.Action) tea.Msg {
 		for _, c := range p.Spec.Containers {
 			msg.Containers = append(msg.Containers, c.Name)
 		}
-		for _, st := range p.Status.ContainerStatuses {
-			if a.Previous && st.LastTerminationState.Terminated != nil || !a.Previous && st.State.Waiting != nil {
-				msg.Container = st.Name
-				break
-			}
-		}
+		msg.Container = views.LogsContainer(p, a.Previous)
 	}
 	return msg
 }

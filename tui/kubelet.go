@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"k8s.io/client-go/kubernetes"
@@ -21,6 +22,10 @@ import (
 type KubeletSink interface {
 	SetKubeletFacts(node string, facts *diag.KubeletFacts)
 }
+
+// kubeletReadTimeout bounds one read of the kubelet: a wedged kubelet may accept the connection
+// and never answer, and the API server does not time proxied requests out.
+const kubeletReadTimeout = time.Minute
 
 // kubeletState is what has been read from one node's kubelet, on request.
 type kubeletState struct {
@@ -143,8 +148,10 @@ func (m *Model) fetchConfig(node string, refresh bool) tea.Cmd {
 	}
 	k.cfgLoading, k.cfgErr = true, nil
 	m.pushKubeletPanel()
-	ctx, access, kube := m.actionCtx(), m.opts.Access, m.opts.Kube
+	parent, access, kube := m.actionCtx(), m.opts.Access, m.opts.Kube
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, kubeletReadTimeout)
+		defer cancel()
 		if err := checkRead(ctx, kube, "get", "nodes", "proxy", ""); err != nil {
 			return kubeletConfigDone{node: node, err: err}
 		}
@@ -161,8 +168,10 @@ func (m *Model) fetchGoroutines(node string) tea.Cmd {
 	}
 	k.dumpLoading, k.dumpErr = true, nil
 	m.pushKubeletPanel()
-	ctx, access, kube := m.actionCtx(), m.opts.Access, m.opts.Kube
+	parent, access, kube := m.actionCtx(), m.opts.Access, m.opts.Kube
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, kubeletReadTimeout)
+		defer cancel()
 		if err := checkRead(ctx, kube, "get", "nodes", "proxy", ""); err != nil {
 			return goroutinesDone{node: node, err: err}
 		}
@@ -179,8 +188,10 @@ func (m *Model) fetchMetrics(node string) tea.Cmd {
 	}
 	k.seriesLoading, k.seriesErr = true, nil
 	m.pushKubeletPanel()
-	ctx, access, kube := m.actionCtx(), m.opts.Access, m.opts.Kube
+	parent, access, kube := m.actionCtx(), m.opts.Access, m.opts.Kube
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, kubeletReadTimeout)
+		defer cancel()
 		if err := checkRead(ctx, kube, "get", "nodes", "proxy", ""); err != nil {
 			return metricsDone{node: node, err: err}
 		}
@@ -203,8 +214,8 @@ func (m *Model) publishKubelet(node string) {
 	if k == nil || m.opts.Kubelet == nil {
 		return
 	}
-	facts := cluster.KubeletFacts(k.cfg, k.dump, k.series, k.journal)
-	facts.Goroutines = k.summary // summarised once, on arrival
+	facts := cluster.KubeletFacts(k.cfg, "", k.series, k.journal)
+	facts.GoroutineDump, facts.Goroutines = k.dump, k.summary // summarised once, on arrival
 	m.opts.Kubelet.SetKubeletFacts(node, facts)
 }
 

@@ -53,7 +53,11 @@ func (m Model) openLogView(src views.LogSource) (tea.Model, tea.Cmd) {
 	if m.screen != screenLogs {
 		m.logReturn = m.screen
 	}
-	m.logs = views.NewLogView(m.st, src, views.LogViewOptions{MaxLines: m.opts.LogLines, Now: m.opts.Now})
+	// Each viewer's stream ids start past every earlier viewer's (a viewer restarts its stream a
+	// few times, never a million).
+	m.logViews++
+	first := m.logViews * 1_000_000
+	m.logs = views.NewLogView(m.st, src, views.LogViewOptions{MaxLines: m.opts.LogLines, Now: m.opts.Now, FirstStream: first})
 	m.screen = screenLogs
 	m.logs.SetSize(m.layout.body.w, m.layout.body.h)
 	return m, m.startLogStream(m.logs.Stream(), m.logs.Source())
@@ -117,6 +121,8 @@ func openPodLogStream(ctx context.Context, access cluster.Access, kube kubernete
 
 // readJournal reads a service's journal in one go (the node log query does not follow).
 func readJournal(ctx context.Context, access cluster.Access, kube kubernetes.Interface, id int, src views.LogSource, kubeletVersion string) tea.Msg {
+	ctx, cancel := context.WithTimeout(ctx, kubeletReadTimeout)
+	defer cancel()
 	if err := checkRead(ctx, kube, "get", "nodes", "proxy", ""); err != nil {
 		return views.LogEndMsg{Stream: id, Err: err}
 	}

@@ -85,6 +85,8 @@ type Model struct {
 	logs      views.LogView
 	logReturn screen
 	logCancel context.CancelFunc
+	// logViews counts the viewers opened, to give each its own stream ids.
+	logViews int
 	// kubelet is what was read from each node's kubelet, on request.
 	kubelet map[string]*kubeletState
 	// shell is the node shell being opened, or nil.

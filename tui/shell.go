@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/muesli/cancelreader"
 	"k8s.io/client-go/tools/remotecommand"
+	"k8s.io/kubectl/pkg/util/interrupt"
 	kubectlterm "k8s.io/kubectl/pkg/util/term"
 
 	"github.com/ktriage/ktriage/actions"
@@ -69,6 +72,10 @@ func (m Model) handleShell(msg tea.Msg) (_ Model, _ tea.Cmd, ok bool) {
 		next, cmd := m.shellOpened(msg)
 		return next, cmd, true
 	case shellEndedMsg:
+		var sig errSignalled
+		if errors.As(msg.err, &sig) {
+			return m, tea.Quit, true // the pod is deleted; the terminal that asked to stop is gone
+		}
 		if msg.err != nil {
 			m.setFlash("shell on "+sanitize.Line(msg.node)+": "+sanitize.Line(msg.err.Error()), true)
 		} else {
@@ -163,19 +170,53 @@ func (e *shellExec) SetStdin(r io.Reader)  { e.stdin = r }
 func (e *shellExec) SetStdout(w io.Writer) { e.stdout = w }
 func (e *shellExec) SetStderr(io.Writer)   {} // a terminal has one output stream
 
-// Run relays the terminal until the shell exits. The pod is deleted whatever happens.
+// errSignalled: ktriage was told to stop (the terminal hung up, a kill) while the shell ran.
+type errSignalled struct{ sig os.Signal }
+
+func (e errSignalled) Error() string {
+	return "ktriage received " + e.sig.String() + " during the shell"
+}
+
+// Run relays the terminal until the shell exits. The pod is deleted whatever happens, also when a
+// signal ends ktriage meanwhile (an SSH session to the jump host that drops): the signal cancels the
+// exec instead of killing the process, so Close still runs.
 func (e *shellExec) Run() (err error) {
 	defer func() { err = errors.Join(err, e.shell.Close(err)) }()
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT)
+	defer signal.Stop(sigs)
+	var got os.Signal
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case got = <-sigs:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	defer func() {
+		cancel()
+		<-watched
+		if got != nil {
+			err = errSignalled{got}
+		}
+	}()
 	fmt.Fprintf(e.stdout, "\r\nktriage: root shell on node %s (pod %s/%s). Type exit to return to ktriage.\r\n\r\n",
 		sanitize.Line(e.shell.Node), e.shell.Namespace, e.shell.Pod)
 	in := e.stdin
 	// The exec stream keeps reading stdin after the shell exits; a cancellable reader makes sure
 	// that reader lets go, so the first key typed back in ktriage is not swallowed.
 	if cr, cerr := cancelreader.NewReader(e.stdin); cerr == nil {
+		defer cr.Close()
 		defer cr.Cancel()
 		in = cr
 	}
-	tty := kubectlterm.TTY{In: e.stdin, Out: e.stdout, Raw: true}
+	// A Parent handler keeps kubectl's terminal code from calling os.Exit on a signal: the
+	// watcher above cancels the exec instead, and the terminal is restored on the way out.
+	tty := kubectlterm.TTY{In: e.stdin, Out: e.stdout, Raw: true, Parent: interrupt.New(func(os.Signal) {})}
 	if _, ok := e.stdout.(*os.File); !ok {
 		tty.Out = os.Stdout // for the size only; bubbletea may wrap its output writer
 	}
@@ -183,8 +224,8 @@ func (e *shellExec) Run() (err error) {
 	if q := tty.MonitorSize(tty.GetSize()); q != nil {
 		sizes = sizeQueue{q}
 	}
-	err = tty.Safe(func() error { return e.shell.Run(e.ctx, in, e.stdout, sizes) })
-	if errors.Is(err, context.Canceled) {
+	err = tty.Safe(func() error { return e.shell.Run(ctx, in, e.stdout, sizes) })
+	if errors.Is(err, context.Canceled) && got == nil {
 		err = nil // ktriage is quitting: not an error of the shell
 	}
 	// Let the terminal settle before bubbletea redraws over the shell's last lines.

@@ -85,10 +85,12 @@ func (k AccessKeyMap) nodeBindings() []key.Binding {
 	return []key.Binding{k.Journal, k.Goroutines, k.Shell}
 }
 
-// troubledContainer is the container whose logs explain a pod's trouble: the first one waiting in
-// a crash loop or with restarts, init containers first; "" when none stands out (the viewer then
-// opens on the first container).
-func troubledContainer(p *corev1.Pod) string {
+// LogsContainer is the container whose logs explain a pod's trouble: the first one crash-looping
+// (waiting after a terminated run), else the first with restarts or a failed exit, init containers
+// first; for previous logs, the first with a terminated run. A pod without trouble opens on its
+// kubectl.kubernetes.io/default-container, else its first regular container (never an init
+// container that finished long ago).
+func LogsContainer(p *corev1.Pod, previous bool) string {
 	statuses := append(append([]corev1.ContainerStatus(nil), p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...)
 	for _, st := range statuses {
 		if st.State.Waiting != nil && st.LastTerminationState.Terminated != nil {
@@ -96,9 +98,16 @@ func troubledContainer(p *corev1.Pod) string {
 		}
 	}
 	for _, st := range statuses {
-		if st.RestartCount > 0 || st.State.Terminated != nil && st.State.Terminated.ExitCode != 0 {
+		if previous && st.LastTerminationState.Terminated != nil ||
+			!previous && (st.RestartCount > 0 || st.State.Terminated != nil && st.State.Terminated.ExitCode != 0) {
 			return st.Name
 		}
+	}
+	if c := p.Annotations["kubectl.kubernetes.io/default-container"]; c != "" {
+		return c
+	}
+	if len(p.Spec.Containers) > 0 {
+		return p.Spec.Containers[0].Name
 	}
 	return ""
 }

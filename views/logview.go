@@ -103,7 +103,7 @@ func NewLogView(st themes.Styles, src LogSource, opts LogViewOptions) LogView {
 	in.SetStyles(inputStyles(st, in.Styles()))
 	v := LogView{
 		Keys: DefaultLogKeyMap(), st: st, src: src, req: src, now: opts.Now,
-		buf: newLogBuf(opts.MaxLines), stream: 1, pinned: true, input: in,
+		buf: newLogBuf(opts.MaxLines), stream: max(opts.FirstStream, 1), pinned: true, input: in,
 	}
 	v.Keys.enableFor(src)
 	return v

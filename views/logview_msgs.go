@@ -65,6 +65,9 @@ type LogViewOptions struct {
 	MaxLines int
 	// Now is the clock (tests set it); nil means time.Now.
 	Now func() time.Time
+	// FirstStream is the id of the view's first stream (default 1). The root gives each new view
+	// ids no earlier view used, so a late batch of a view that was left cannot land in the next.
+	FirstStream int
 }
 
 // DefaultLogLines is the ring size when LogViewOptions.MaxLines is 0.

@@ -266,7 +266,7 @@ func (m *NodeDetail) emitPodLogs() {
 		for _, c := range p.Spec.Containers {
 			msg.Containers = append(msg.Containers, c.Name)
 		}
-		msg.Container = troubledContainer(p)
+		msg.Container = LogsContainer(p, false)
 		m.emit(msg)
 		return
 	}
