@@ -46,6 +46,8 @@ type shellOpening struct {
 	node   string
 	cancel context.CancelFunc
 	dialog *views.ProgressDialog
+	// cancelled: esc came, perhaps after the pod was already running.
+	cancelled bool
 }
 
 // handleShell routes the node shell's intents and results; ok is false for other messages.
@@ -65,6 +67,7 @@ func (m Model) handleShell(msg tea.Msg) (_ Model, _ tea.Cmd, ok bool) {
 	case cancelShellMsg:
 		if m.shell != nil && m.shell.node == msg.node {
 			m.shell.cancel()
+			m.shell.cancelled = true
 			m.shell.dialog.AddStep("cancelling: deleting the pod…")
 		}
 		return m, nil, true
@@ -140,10 +143,16 @@ func waitShellProgress(node string, ch <-chan string) tea.Cmd {
 
 // shellOpened hands the terminal to the shell, or says why there is none.
 func (m Model) shellOpened(msg shellOpenedMsg) (Model, tea.Cmd) {
+	cancelled := false
 	if m.shell != nil && m.shell.node == msg.node {
-		m.shell.cancel = func() {}
+		cancelled = m.shell.cancelled
 		m.shell = nil
 		m.dialog = nil
+	}
+	if cancelled && msg.err == nil {
+		// The pod came up just as the person cancelled: no shell, and the pod goes.
+		shell := msg.shell
+		return m, func() tea.Msg { return shellEndedMsg{node: msg.node, err: shell.Close(context.Canceled)} }
 	}
 	if msg.err != nil {
 		if errors.Is(msg.err, context.Canceled) {
