@@ -143,60 +143,56 @@ func (m Model) showKubeletTab(node string) Model {
 // fetchConfig reads /configz unless it was read (or is being read) already.
 func (m *Model) fetchConfig(node string, refresh bool) tea.Cmd {
 	k := m.kubeletOf(node)
-	if m.opts.Access == nil || k.cfgLoading || (k.cfg != nil && !refresh) {
+	if k.cfgLoading || (k.cfg != nil && !refresh) {
 		return nil
 	}
-	k.cfgLoading, k.cfgErr = true, nil
-	m.pushKubeletPanel()
-	parent, access, kube := m.actionCtx(), m.opts.Access, m.opts.Kube
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(parent, kubeletReadTimeout)
-		defer cancel()
-		if err := checkRead(ctx, kube, "get", "nodes", "proxy", ""); err != nil {
+	return m.readKubelet(node, &k.cfgLoading, &k.cfgErr, func(ctx context.Context, a cluster.Access, err error) tea.Msg {
+		if err != nil {
 			return kubeletConfigDone{node: node, err: err}
 		}
-		cfg, err := cluster.FetchKubeletConfig(ctx, access, node)
+		cfg, err := cluster.FetchKubeletConfig(ctx, a, node)
 		return kubeletConfigDone{node: node, cfg: cfg, err: err}
-	}
+	})
 }
 
 // fetchGoroutines reads the goroutine dump, each time it is asked for: it changes.
 func (m *Model) fetchGoroutines(node string) tea.Cmd {
 	k := m.kubeletOf(node)
-	if m.opts.Access == nil || k.dumpLoading {
-		return nil
-	}
-	k.dumpLoading, k.dumpErr = true, nil
-	m.pushKubeletPanel()
-	parent, access, kube := m.actionCtx(), m.opts.Access, m.opts.Kube
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(parent, kubeletReadTimeout)
-		defer cancel()
-		if err := checkRead(ctx, kube, "get", "nodes", "proxy", ""); err != nil {
+	return m.readKubelet(node, &k.dumpLoading, &k.dumpErr, func(ctx context.Context, a cluster.Access, err error) tea.Msg {
+		if err != nil {
 			return goroutinesDone{node: node, err: err}
 		}
-		dump, err := cluster.FetchGoroutines(ctx, access, node)
+		dump, err := cluster.FetchGoroutines(ctx, a, node)
 		return goroutinesDone{node: node, dump: dump, err: err}
-	}
+	})
 }
 
 // fetchMetrics counts the kubelet's metric series by name.
 func (m *Model) fetchMetrics(node string) tea.Cmd {
 	k := m.kubeletOf(node)
-	if m.opts.Access == nil || k.seriesLoading {
+	return m.readKubelet(node, &k.seriesLoading, &k.seriesErr, func(ctx context.Context, a cluster.Access, err error) tea.Msg {
+		if err != nil {
+			return metricsDone{node: node, err: err}
+		}
+		series, err := cluster.FetchMetricSeries(ctx, a, node)
+		return metricsDone{node: node, series: series, err: err}
+	})
+}
+
+// readKubelet starts one read of a node's kubelet unless the same read is under way: it marks it
+// loading, and returns the command that asks RBAC first (the read gets the refusal as err) and then
+// reads, within kubeletReadTimeout.
+func (m *Model) readKubelet(node string, loading *bool, lastErr *error, read func(context.Context, cluster.Access, error) tea.Msg) tea.Cmd {
+	if m.opts.Access == nil || *loading {
 		return nil
 	}
-	k.seriesLoading, k.seriesErr = true, nil
+	*loading, *lastErr = true, nil
 	m.pushKubeletPanel()
 	parent, access, kube := m.actionCtx(), m.opts.Access, m.opts.Kube
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, kubeletReadTimeout)
 		defer cancel()
-		if err := checkRead(ctx, kube, "get", "nodes", "proxy", ""); err != nil {
-			return metricsDone{node: node, err: err}
-		}
-		series, err := cluster.FetchMetricSeries(ctx, access, node)
-		return metricsDone{node: node, series: series, err: err}
+		return read(ctx, access, checkRead(ctx, kube, "get", "nodes", "proxy", ""))
 	}
 }
 
