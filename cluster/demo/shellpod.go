@@ -75,16 +75,26 @@ func (c *Cluster) kubeletSyncsPods(node string) bool {
 	return !((node == NodePLEG || node == NodeRuntimeDown) && c.incident(node))
 }
 
-// kubeletAdmitsShell: the kubelet sees the pod, runs its admission, and creates the sandbox.
-func (c *Cluster) kubeletAdmitsShell(ns, name string, uid types.UID, node string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+// kubeletSeesShell is the shell pod and its node as the node's kubelet sees them for its next
+// step; nil, nil when the kubelet does not sync pods, or the pod or the node is gone.
+func (c *Cluster) kubeletSeesShell(ctx context.Context, ns, name string, uid types.UID, node string) (*corev1.Pod, *corev1.Node) {
 	if !c.kubeletSyncsPods(node) {
-		return
+		return nil, nil
 	}
 	p := c.shellPod(ctx, ns, name, uid)
 	n := c.getNode(node)
 	if p == nil || n == nil {
+		return nil, nil
+	}
+	return p, n
+}
+
+// kubeletAdmitsShell: the kubelet sees the pod, runs its admission, and creates the sandbox.
+func (c *Cluster) kubeletAdmitsShell(ns, name string, uid types.UID, node string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	p, n := c.kubeletSeesShell(ctx, ns, name, uid, node)
+	if p == nil {
 		return
 	}
 	now := c.Now()
@@ -113,12 +123,8 @@ func (c *Cluster) kubeletAdmitsShell(ns, name string, uid types.UID, node string
 func (c *Cluster) kubeletStartsShell(ns, name string, uid types.UID, node string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if !c.kubeletSyncsPods(node) {
-		return
-	}
-	p := c.shellPod(ctx, ns, name, uid)
-	n := c.getNode(node)
-	if p == nil || n == nil {
+	p, n := c.kubeletSeesShell(ctx, ns, name, uid, node)
+	if p == nil {
 		return
 	}
 	now := c.Now()
