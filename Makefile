@@ -7,7 +7,7 @@ DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 TEST_TIMEOUT ?= 20m
 
-.PHONY: all build demo vet test test-short testenv testenv-up testenv-down testenv-status populate release-check clean
+.PHONY: all build demo vet test bench-go test-short testenv testenv-up testenv-down testenv-status populate release-check clean
 
 all: build
 
@@ -56,6 +56,11 @@ NODES ?= 1000
 PODS ?= 30000
 populate:
 	$(GO) run ./bench/populate --kubeconfig .cache/testenv/kubeconfig --nodes $(NODES) --pods $(PODS)
+
+## bench-go: in-process benchmarks of the hot paths at 5,000 nodes / 150,000 pods (not part of make test)
+BENCHTIME ?= 20x
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime=$(BENCHTIME) ./cluster ./views
 
 ## release-check: validate .goreleaser.yaml (goreleaser from the Go module proxy; v2.15.4 is the newest that builds with Go 1.26)
 release-check:
