@@ -113,7 +113,17 @@ type NodeList struct {
 	height int
 	// marked are the nodes picked for an action on several nodes, by name.
 	marked map[string]bool
+	// rows caches each node's formatted row for one snapshot, clock reading and theme, so a sort
+	// change or a mark reorders rows instead of formatting all of them again.
+	rows *rowCache
 	intentBox
+}
+
+// rowCache holds formatted rows by node view; node views are immutable, so a pointer names one.
+type rowCache struct {
+	snap *cluster.Snapshot
+	now  time.Time
+	rows map[*cluster.NodeView]Row
 }
 
 // NewNodeList makes an empty node list; the filter searches name, status, problems and roles.
@@ -142,6 +152,7 @@ func (m *NodeList) SetSnapshot(s *cluster.Snapshot, now time.Time) {
 // SetStyles switches the theme (when the terminal's background turns out to be light).
 func (m *NodeList) SetStyles(st themes.Styles) {
 	m.st = st
+	m.rows = nil
 	m.rebuild()
 }
 
@@ -288,9 +299,17 @@ func (m *NodeList) rebuild() {
 		}
 		return cmp.Or(c, strings.Compare(a.Summary.Name, b.Summary.Name))
 	})
+	if c := m.rows; c == nil || c.snap != m.snap || !c.now.Equal(m.now) {
+		m.rows = &rowCache{snap: m.snap, now: m.now, rows: make(map[*cluster.NodeView]Row, len(nodes))}
+	}
 	rows := make([]Row, len(nodes))
 	for i, n := range nodes {
-		rows[i] = m.nodeRow(n)
+		r, ok := m.rows.rows[n]
+		if !ok {
+			r = m.nodeRow(n)
+			m.rows.rows[n] = r
+		}
+		rows[i] = m.withMark(r)
 	}
 	cols := nodeColumns()
 	nameW, statusW := 8, 8
@@ -398,10 +417,18 @@ func (m *NodeList) nodeRow(n *cluster.NodeView) Row {
 		styles[colProblems] = &st.Muted
 	}
 	styles[colHeartbeat] = hbStyle
-	if m.marked[s.Name] {
-		cells[colName] = markPrefix + cells[colName]
+	return Row{Key: s.Name, Cells: cells, CellStyles: styles}
+}
+
+// withMark returns the row as a marked node shows, leaving the cached row as it is.
+func (m *NodeList) withMark(r Row) Row {
+	if !m.marked[r.Key] {
+		return r
 	}
-	return Row{Key: s.Name, Cells: cells, CellStyles: styles, Marked: m.marked[s.Name]}
+	cells := slices.Clone(r.Cells)
+	cells[colName] = markPrefix + cells[colName]
+	r.Cells, r.Marked = cells, true
+	return r
 }
 
 // markPrefix starts a marked node's name, for terminals where the marked style does not show.

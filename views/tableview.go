@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -41,11 +42,14 @@ type TableView struct {
 	Keys       TableKeyMap
 	all        []Row
 	searchCols []int
-	input      textinput.Model
-	filtering  bool
-	query      string
-	width      int
-	height     int
+	// search is the searchable text of all, built on the first filtered apply after SetRows, so
+	// typing a query costs the matching, not the joining of every row's cells again.
+	search    *searchIndex
+	input     textinput.Model
+	filtering bool
+	query     string
+	width     int
+	height    int
 }
 
 // NewTableView makes a table whose filter searches the given columns (all when none are given).
@@ -81,9 +85,27 @@ func (v TableView) filterShown() bool { return v.filtering || v.query != "" }
 
 // SetRows replaces the full row set and re-applies the filter.
 func (v *TableView) SetRows(rows []Row) {
-	v.all = rows
+	v.all, v.search = rows, nil
 	v.apply()
 }
+
+// searchIndex is the text a filter searches, one entry per row of TableView.all, and the results of
+// the queries typed since: backspace finds its answer cached, and a query that extends a cached
+// one searches only that one's matches (a fuzzy match of "ab" is a match of "a").
+type searchIndex struct {
+	src     rowSource
+	offsets [][]int
+	results map[string]queryResult
+}
+
+// queryResult is one query's rows, in order, and the indexes into TableView.all they came from.
+type queryResult struct {
+	rows    []Row
+	indexes []int
+}
+
+// maxCachedQueries bounds the cache; a person types a few dozen queries between two row sets.
+const maxCachedQueries = 64
 
 // Filtering reports whether the filter input has focus; the parent must then send it every key.
 func (v TableView) Filtering() bool { return v.filtering }
@@ -180,20 +202,54 @@ func (v *TableView) apply() {
 		v.Table.SetRows(v.all)
 		return
 	}
-	src := make(rowSource, len(v.all))
-	offsets := make([][]int, len(v.all))
-	for i, r := range v.all {
-		src[i], offsets[i] = searchText(r, v.searchCols)
+	v.Table.SetRows(v.filter(q))
+}
+
+// filter returns the rows matching q, best first, from the cache when it can.
+func (v *TableView) filter(q string) []Row {
+	if v.search == nil {
+		v.search = &searchIndex{src: make(rowSource, len(v.all)), offsets: make([][]int, len(v.all)), results: map[string]queryResult{}}
+		for i, r := range v.all {
+			v.search.src[i], v.search.offsets[i] = searchText(r, v.searchCols)
+		}
+	}
+	idx := v.search
+	if res, ok := idx.results[q]; ok {
+		return res.rows
+	}
+	// Search the matches of the longest cached query q extends, else every row.
+	var candidates []int
+	for p, res := range idx.results {
+		if strings.HasPrefix(q, p) && (candidates == nil || len(res.indexes) < len(candidates)) {
+			candidates = res.indexes
+		}
+	}
+	src := idx.src
+	if candidates != nil {
+		src = make(rowSource, len(candidates))
+		for i, c := range candidates {
+			src[i] = idx.src[c]
+		}
 	}
 	matches := fuzzy.FindFromNoSort(q, src)
 	sort.SliceStable(matches, func(i, j int) bool { return matches[i].Score > matches[j].Score })
-	rows := make([]Row, len(matches))
+	res := queryResult{rows: make([]Row, len(matches)), indexes: make([]int, len(matches))}
 	for i, m := range matches {
-		r := v.all[m.Index]
-		r.Matches = matchesByColumn(src[m.Index], m.MatchedIndexes, offsets[m.Index], v.searchCols)
-		rows[i] = r
+		at := m.Index
+		if candidates != nil {
+			at = candidates[at]
+		}
+		r := v.all[at]
+		r.Matches = matchesByColumn(idx.src[at], m.MatchedIndexes, idx.offsets[at], v.searchCols)
+		res.rows[i], res.indexes[i] = r, at
 	}
-	v.Table.SetRows(rows)
+	// Keep the indexes in row order: a later, longer query's matches keep the order of the rows.
+	slices.Sort(res.indexes)
+	if len(idx.results) >= maxCachedQueries {
+		clear(idx.results)
+	}
+	idx.results[q] = res
+	return res.rows
 }
 
 type rowSource []string
