@@ -73,6 +73,12 @@ func (a *apiAccess) NodeProxy(ctx context.Context, node, path string, query url.
 	}
 	// Stream rather than DoRaw: /metrics of a leaking kubelet runs to hundreds of megabytes, and
 	// a body read in full before the limit is checked would be held in memory anyway.
+	return readBounded(ctx, req, node, path, limit, fmt.Sprintf("%d bytes", limit))
+}
+
+// readBounded streams a nodes/proxy answer and reads at most limit bytes of it; more is an
+// ErrTooLarge error saying why (the limit, or an ignored Range request).
+func readBounded(ctx context.Context, req *rest.Request, node, path string, limit int64, why string) ([]byte, error) {
 	body, err := req.Stream(ctx)
 	if err != nil {
 		return nil, err
@@ -83,7 +89,7 @@ func (a *apiAccess) NodeProxy(ctx context.Context, node, path string, query url.
 		return nil, fmt.Errorf("read %s of node %s: %w", path, node, err)
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s of node %s: %w (%d bytes)", path, node, ErrTooLarge, limit)
+		return nil, fmt.Errorf("%s of node %s: %w (%s)", path, node, ErrTooLarge, why)
 	}
 	return data, nil
 }
@@ -99,20 +105,8 @@ func proxyPath(node, path string) string {
 // file server honours it; the API server's proxy passes it on). An answer longer than asked means
 // the range was ignored: it is refused rather than read from the start of a large file.
 func (a *apiAccess) NodeProxyTail(ctx context.Context, node, path string, lastBytes int64) ([]byte, error) {
-	body, err := a.kube.CoreV1().RESTClient().Get().AbsPath(proxyPath(node, path)).
-		SetHeader("Range", fmt.Sprintf("bytes=-%d", lastBytes)).Stream(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer body.Close()
-	data, err := io.ReadAll(io.LimitReader(body, lastBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s of node %s: %w", path, node, err)
-	}
-	if int64(len(data)) > lastBytes {
-		return nil, fmt.Errorf("%s of node %s: %w (the kubelet ignored the Range request)", path, node, ErrTooLarge)
-	}
-	return data, nil
+	req := a.kube.CoreV1().RESTClient().Get().AbsPath(proxyPath(node, path)).SetHeader("Range", fmt.Sprintf("bytes=-%d", lastBytes))
+	return readBounded(ctx, req, node, path, lastBytes, "the kubelet ignored the Range request")
 }
 
 func (a *apiAccess) Exec(ctx context.Context, namespace, pod string, opts ExecOptions) error {
