@@ -7,7 +7,7 @@ DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 TEST_TIMEOUT ?= 20m
 
-.PHONY: all build demo vet test bench-go test-short testenv testenv-up testenv-down testenv-status populate release-check clean
+.PHONY: all build demo vet test bench bench-cluster bench-go test-short testenv testenv-up testenv-down testenv-status populate release-check clean
 
 all: build
 
@@ -56,6 +56,18 @@ NODES ?= 1000
 PODS ?= 30000
 populate:
 	$(GO) run ./bench/populate --kubeconfig .cache/testenv/kubeconfig --nodes $(NODES) --pods $(PODS)
+
+## bench: the in-process benchmarks, then ktriage against the floor and kubectl on a test control plane
+## populated with BENCH_NODES / BENCH_PODS (default 1000 / 30000); BENCH_RUNS, BENCH_IDLE, BENCH_OUT tune it.
+## Not part of make test; docs/performance.md has the method and the figures.
+bench: bench-go bench-cluster
+
+## bench-cluster: only the comparison on a populated control plane (about 12 minutes at the default size)
+bench-cluster: testenv build
+	$(GO) build -o bin/bench-floor ./bench/floor
+	$(GO) build -o bin/populate ./bench/populate
+	$(GO) build -o bin/bench-compare ./bench/compare
+	bin/bench-compare
 
 ## bench-go: in-process benchmarks of the hot paths at 5,000 nodes / 150,000 pods (not part of make test)
 BENCHTIME ?= 20x

@@ -52,6 +52,9 @@ type Options struct {
 	Kubelet KubeletSink
 	// LogLines is the log viewer's ring size; 0 means views.DefaultLogLines.
 	LogLines int
+	// FirstTable, when set, is called after every frame of the node list that shows a synced
+	// snapshot, so the first call marks the first complete table (`make bench` times it).
+	FirstTable func(*cluster.Snapshot)
 }
 
 // screen is which view has the focus.

@@ -16,6 +16,9 @@ import (
 // View draws the screen.
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
+	if m.opts.FirstTable != nil && m.screen == screenList && m.snap != nil && m.snap.Synced && m.width > 0 {
+		m.opts.FirstTable(m.snap)
+	}
 	v.AltScreen = true
 	v.WindowTitle = "ktriage"
 	if c := m.st.Base.GetBackground(); c != nil {

@@ -115,8 +115,14 @@ func runTUI(ctx context.Context, client *cluster.Client, runner *actions.Runner,
 	}()
 	opts.Actions, opts.ActionContext = runner, actionCtx
 	opts.Access, opts.Kube = client.Access, client.Kube
+	probe := newBenchProbe()
+	defer probe.close()
+	if probe != nil {
+		opts.FirstTable = probe.firstTable
+	}
 	var p *tea.Program
 	watcher := cluster.NewWatcher(client, cluster.Options{Now: opts.Now}, func(s *cluster.Snapshot) {
+		probe.snapshotPublished(time.Now())
 		p.Send(tui.SnapshotMsg{Snapshot: s})
 	})
 	opts.Kubelet = watcher

@@ -3,6 +3,7 @@
 # its inputs (the tools module, this script, the Go toolchain and the kwok version) are unchanged.
 #
 #   kube-apiserver, kube-controller-manager, kube-scheduler  from k8s.io/kubernetes (tools/go.mod)
+#   kubectl                                                  from k8s.io/kubectl (tools/go.mod), for make bench
 #   etcd                                                     from go.etcd.io/etcd/server/v3 (tools/go.mod)
 #   kwok                                                     from sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION
 #   kwok-stages.yaml                                         kwok's own stage configs from that module
@@ -41,9 +42,9 @@ ldflags="-s -w \
   -X k8s.io/component-base/version.gitMinor=37 \
   -X k8s.io/component-base/version.gitTreeState=clean \
   -X k8s.io/component-base/version.buildDate=1970-01-01T00:00:00Z"
-echo "testenv: building kube-apiserver, kube-controller-manager, kube-scheduler $KUBE_VERSION and etcd (about 8 minutes cold)"
+echo "testenv: building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $KUBE_VERSION and etcd (about 8 minutes cold)"
 (cd "$here/tools" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$bin/" \
-  ./kube-apiserver ./kube-controller-manager ./kube-scheduler ./etcd)
+  ./kube-apiserver ./kube-controller-manager ./kube-scheduler ./kubectl ./etcd)
 
 echo "testenv: building kwok $KWOK_VERSION"
 (cd / && GOBIN=$bin CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION")
