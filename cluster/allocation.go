@@ -5,7 +5,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	resourcehelper "k8s.io/component-helpers/resource"
 	kubectlresource "k8s.io/kubectl/pkg/util/resource"
 )
 
@@ -15,6 +14,8 @@ type Allocation struct {
 	// Resources lists cpu, memory and ephemeral-storage first, then hugepages, then extended resources,
 	// in kubectl's order.
 	Resources []ResourceAllocation
+	// requests is the sum of the requests of every resource, for the rules (diag.Evidence.Requested).
+	requests corev1.ResourceList
 }
 
 // ResourceAllocation is one row of the allocation table.
@@ -42,23 +43,23 @@ func (a Allocation) Get(name corev1.ResourceName) (ResourceAllocation, bool) {
 // computeAllocation sums requests and limits exactly as kubectl describe node does: pod-level
 // resources honoured, init containers counted as the max of (each init container, the sum of the app
 // containers) with restartable sidecars added, pod overhead added, Succeeded and Failed pods left out.
+// Each row carries its pod's totals (podRow works them out once per pod object), so this only adds.
 // Percentages are truncated toward zero, as kubectl prints them.
-func computeAllocation(node *corev1.Node, pods []*corev1.Pod) Allocation {
+func computeAllocation(node *corev1.Node, rows []PodRow) Allocation {
 	allocatable := node.Status.Capacity
 	if len(node.Status.Allocatable) > 0 {
 		allocatable = node.Status.Allocatable
 	}
 	reqs, limits := corev1.ResourceList{}, corev1.ResourceList{}
-	for _, pod := range pods {
-		if podTerminated(pod) {
+	for i := range rows {
+		if rows[i].Terminated {
 			continue
 		}
-		opts := resourcehelper.PodResourcesOptions{SkipPodLevelResources: false}
-		addInto(reqs, resourcehelper.PodRequests(pod, opts))
-		addInto(limits, resourcehelper.PodLimits(pod, opts))
+		addInto(reqs, rows[i].requests)
+		addInto(limits, rows[i].limits)
 	}
 
-	var a Allocation
+	a := Allocation{requests: reqs}
 	for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
 		a.Resources = append(a.Resources, allocationRow(name, reqs, limits, allocatable, true))
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -140,7 +141,7 @@ func TestAllocationMatchesKubectlDescribe(t *testing.T) {
 				}
 			}
 			want := describeAllocated(t, node, running)
-			got := ourAllocated(computeAllocation(node, pods))
+			got := ourAllocated(computeAllocation(node, testRows(pods)))
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("allocation differs from kubectl describe\n got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
@@ -150,7 +151,7 @@ func TestAllocationMatchesKubectlDescribe(t *testing.T) {
 
 func TestAllocationFlagsOvercommit(t *testing.T) {
 	node := testNode("n1", "4", "16Gi")
-	a := computeAllocation(node, allocationCases()["overcommitted"])
+	a := computeAllocation(node, testRows(allocationCases()["overcommitted"]))
 	cpu, _ := a.Get(corev1.ResourceCPU)
 	mem, _ := a.Get(corev1.ResourceMemory)
 	if !cpu.Overcommitted || cpu.LimitPct != 300 || cpu.RequestPct != 25 {
@@ -162,4 +163,13 @@ func TestAllocationFlagsOvercommit(t *testing.T) {
 	if ok := regexp.MustCompile(`^\d+$`).MatchString(fmt.Sprint(cpu.RequestPct)); !ok {
 		t.Errorf("percent not an integer: %v", cpu.RequestPct)
 	}
+}
+
+// testRows makes the pods' rows, which carry the totals computeAllocation adds up.
+func testRows(pods []*corev1.Pod) []PodRow {
+	rows := make([]PodRow, len(pods))
+	for i, p := range pods {
+		rows[i] = podRow(p, time.Now())
+	}
+	return rows
 }

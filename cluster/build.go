@@ -107,15 +107,16 @@ func (w *Watcher) buildView(node *corev1.Node, prev *NodeView, kind dirtyKind, n
 	}
 	if prev == nil || kind&dirtyPods != 0 {
 		v.Pods = w.podsOn(node.Name)
-		v.PodRows = make([]PodRow, len(v.Pods))
-		for i, p := range v.Pods {
-			v.PodRows[i] = podRow(p, now)
+		var was []PodRow
+		if prev != nil {
+			was = prev.PodRows
 		}
+		v.PodRows = podRows(v.Pods, was, now)
 	} else {
 		v.PodRows = reevaluateRows(prev.PodRows, now)
 	}
 	if prev == nil || kind&(dirtyPods|dirtyNode) != 0 {
-		v.Allocation = computeAllocation(node, v.Pods)
+		v.Allocation = computeAllocation(node, v.PodRows)
 	}
 	if prev == nil || kind&(dirtyPods|dirtyEvents) != 0 {
 		v.Events = w.eventsFor(node.Name, v.Pods)
@@ -146,7 +147,34 @@ func (v *NodeView) evidence(now time.Time, facts diag.ClusterFacts) *diag.Eviden
 	return &diag.Evidence{
 		Node: v.Node, Lease: v.Lease, Pods: v.Pods, Events: v.Events, Now: now,
 		Heartbeat: v.Summary.heartbeatFacts(), BootChange: v.BootChange, Cluster: facts, Kubelet: v.Kubelet,
+		Requested: v.Allocation.requests,
 	}
+}
+
+// podRows makes the rows of pods at now, reusing the row of every pod object that is the one a
+// previous row was made from: one pod changing on a node of 110 works out one row, not 110.
+func podRows(pods []*corev1.Pod, was []PodRow, now time.Time) []PodRow {
+	rows := make([]PodRow, len(pods))
+	j := 0 // both lists are sorted by namespace and name, so one pass finds the matches
+	for i, p := range pods {
+		for j < len(was) && was[j].pod != p && podBefore(was[j].pod, p) {
+			j++
+		}
+		if j < len(was) && was[j].pod == p {
+			rows[i] = was[j]
+			rows[i].Broken = rows[i].isBroken(now)
+			continue
+		}
+		rows[i] = podRow(p, now)
+	}
+	return rows
+}
+
+func podBefore(a, b *corev1.Pod) bool {
+	if a.Namespace != b.Namespace {
+		return a.Namespace < b.Namespace
+	}
+	return a.Name < b.Name
 }
 
 // reevaluateRows refreshes the time-dependent Broken flag; rows are shared otherwise.

@@ -45,6 +45,11 @@ type PodRow struct {
 	Broken bool
 	// Mirror pods are the API's copies of static pods; they cannot be evicted.
 	Mirror bool
+
+	// pod is the object the row was made from; a rebuild reuses the row while the cache still
+	// holds the same object. requests and limits are its totals, for the allocation.
+	pod              *corev1.Pod
+	requests, limits corev1.ResourceList
 }
 
 // The limits after which a starting or terminating pod counts as broken are the rules' own.
@@ -69,9 +74,12 @@ var pendingStatuses = map[string]bool{
 // podRow derives the row for one pod at now.
 func podRow(pod *corev1.Pod, now time.Time) PodRow {
 	status, restarts, ready, total := podStatus(pod)
-	req := resourcehelper.PodRequests(pod, resourcehelper.PodResourcesOptions{UseStatusResources: true})
-	lim := resourcehelper.PodLimits(pod, resourcehelper.PodResourcesOptions{UseStatusResources: true})
+	// The spec's resources, as kubectl describe node counts them; shared maps, as equal totals
+	// repeat across a workload's replicas.
+	req := internResources(resourcehelper.PodRequests(pod, resourcehelper.PodResourcesOptions{}))
+	lim := internResources(resourcehelper.PodLimits(pod, resourcehelper.PodResourcesOptions{}))
 	r := PodRow{
+		pod: pod, requests: req, limits: lim,
 		Namespace: pod.Namespace, Name: pod.Name, UID: pod.UID,
 		ReadyContainers: ready, TotalContainers: total,
 		Status: status, Restarts: restarts, Message: podMessage(pod),

@@ -260,7 +260,7 @@ func (w *Watcher) pump(ctx context.Context) {
 	defer syncPoll.Stop()
 	wasSynced := false
 	w.publishSnapshot(false)
-	var last time.Time
+	last := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -286,7 +286,9 @@ func (w *Watcher) pump(ctx context.Context) {
 			case <-time.After(wait):
 			}
 		}
-		last = time.Now()
 		w.publishSnapshot(synced)
+		// Measured from the end of the publication: however long a rebuild takes, two snapshots
+		// reach the UI at least MinInterval apart, so never more than ten in any second.
+		last = time.Now()
 	}
 }

@@ -121,7 +121,15 @@ func TestWatcherPublishesNodesPodsAndEvents(t *testing.T) {
 func TestWatcherCoalescesStorms(t *testing.T) {
 	client := fake.NewClientset(node(healthy()))
 	got := newSnapshots()
-	w := NewWatcher(&Client{Kube: client, Health: NewHealth(nil)}, Options{MinInterval: 100 * time.Millisecond}, got.publish)
+	var mu sync.Mutex
+	var times []time.Time
+	publish := func(s *Snapshot) {
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+		got.publish(s)
+	}
+	w := NewWatcher(&Client{Kube: client, Health: NewHealth(nil)}, Options{MinInterval: 100 * time.Millisecond}, publish)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go w.Run(ctx)
@@ -141,6 +149,14 @@ func TestWatcherCoalescesStorms(t *testing.T) {
 	// At most one snapshot per 100 ms, plus one for the edge.
 	if limit := int(elapsed/(100*time.Millisecond)) + 2; published > limit {
 		t.Errorf("%d snapshots in %v for 300 pod creations; want at most %d (coalesced)", published, elapsed, limit)
+	}
+	// The UI gets at most ten a second: consecutive snapshots are never closer than the interval.
+	mu.Lock()
+	defer mu.Unlock()
+	for i := 1; i < len(times); i++ {
+		if gap := times[i].Sub(times[i-1]); gap < 100*time.Millisecond {
+			t.Errorf("snapshots %d and %d reached the UI %v apart; want at least 100ms", i-1, i, gap)
+		}
 	}
 }
 

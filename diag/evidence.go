@@ -27,6 +27,9 @@ type Evidence struct {
 	Kubelet    *KubeletFacts
 	// PodLogs holds recent log lines of pods on the node ("namespace/name" → lines), when fetched.
 	PodLogs map[string][]string
+	// Requested is the sum of the requests of the pods that are not terminated, when the caller
+	// already has it (the watcher does); nil means the rules add them up. Read-only.
+	Requested corev1.ResourceList
 }
 
 // Heartbeat is the last sign of life of the kubelet.

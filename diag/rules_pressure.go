@@ -364,16 +364,21 @@ func checkInsufficientResources(d *diagnosis) []Finding {
 // requested sums the requests of the node's active pods, with the pod count.
 func (ev *Evidence) requested() corev1.ResourceList {
 	out := corev1.ResourceList{}
-	pods := int64(0)
-	for _, p := range ev.activePods() {
-		pods++
-		for name, q := range resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{}) {
-			sum := out[name]
-			sum.Add(q)
-			out[name] = sum
+	active := ev.activePods()
+	if ev.Requested != nil {
+		for name, q := range ev.Requested {
+			out[name] = q
+		}
+	} else {
+		for _, p := range active {
+			for name, q := range resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{}) {
+				sum := out[name]
+				sum.Add(q)
+				out[name] = sum
+			}
 		}
 	}
-	out[corev1.ResourcePods] = *resource.NewQuantity(pods, resource.DecimalSI)
+	out[corev1.ResourcePods] = *resource.NewQuantity(int64(len(active)), resource.DecimalSI)
 	return out
 }
 

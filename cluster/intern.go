@@ -1,0 +1,93 @@
+package cluster
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"unique"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// Interning: at 150,000 pods the same few strings (namespaces, node names, images, condition
+// types, owner kinds) and the same few resource lists and label sets are decoded once per object.
+// The transforms replace them with one shared copy, which the decoded duplicates then leave to the
+// garbage collector. Everything interned is read-only afterwards, as all cached objects are.
+
+// intern returns the canonical copy of s. unique's table is weak: a string no object uses any more
+// leaves it.
+func intern(s string) string {
+	if s == "" {
+		return s
+	}
+	return unique.Make(s).Value()
+}
+
+// maxInternedMaps bounds each map table; when full it starts afresh, so a long session whose
+// workloads churn keeps only recent shapes (objects keep the maps they already point to).
+const maxInternedMaps = 4096
+
+// mapTable shares maps of equal content.
+type mapTable[M ~map[K]V, K ~string, V any] struct {
+	mu    sync.Mutex
+	byKey map[string]M
+	key   func(M) string
+}
+
+func (t *mapTable[M, K, V]) intern(m M) M {
+	if len(m) == 0 {
+		return nil
+	}
+	k := t.key(m)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if shared, ok := t.byKey[k]; ok {
+		return shared
+	}
+	if t.byKey == nil || len(t.byKey) >= maxInternedMaps {
+		t.byKey = map[string]M{}
+	}
+	t.byKey[k] = m
+	return m
+}
+
+// sortedKeys returns m's keys in order, so equal maps make equal keys.
+func sortedKeys[M ~map[K]V, K ~string, V any](m M) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys
+}
+
+var resourceLists = &mapTable[corev1.ResourceList, corev1.ResourceName, resource.Quantity]{key: func(l corev1.ResourceList) string {
+	var b strings.Builder
+	for _, name := range sortedKeys(l) {
+		q := l[name]
+		b.WriteString(string(name))
+		b.WriteByte('=')
+		b.WriteString(q.String())
+		b.WriteByte(';')
+	}
+	return b.String()
+}}
+
+var stringMaps = &mapTable[map[string]string, string, string]{key: func(m map[string]string) string {
+	var b strings.Builder
+	for _, k := range sortedKeys(m) {
+		// NUL cannot occur in label keys or values, so the key is unambiguous.
+		b.WriteString(k)
+		b.WriteByte(0)
+		b.WriteString(m[k])
+		b.WriteByte(0)
+	}
+	return b.String()
+}}
+
+// internResources shares a resource list with every equal one.
+func internResources(l corev1.ResourceList) corev1.ResourceList { return resourceLists.intern(l) }
+
+// internLabels shares a label set with every equal one (a workload's replicas have the same).
+func internLabels(m map[string]string) map[string]string { return stringMaps.intern(m) }
