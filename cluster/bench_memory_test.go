@@ -58,7 +58,7 @@ func BenchmarkSyncedHeapPerPod(b *testing.B) {
 		}
 		before := liveHeap()
 		for _, p := range c.Pods {
-			obj, _ := TransformPod(wireCopy(b, p))
+			obj, _ := storePod(wireCopy(b, p))
 			_ = bw.pods.GetIndexer().Add(obj)
 		}
 		cached := liveHeap()

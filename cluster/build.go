@@ -1,7 +1,11 @@
 package cluster
 
 import (
+	"runtime"
+	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	coordinationv1 "k8s.io/api/coordination/v1"
@@ -67,9 +71,10 @@ func (w *Watcher) connState(synced bool) ConnState {
 // previous snapshot.
 func (w *Watcher) rebuild(now time.Time) {
 	all, clock, unscheduled, dirty := w.dirty.drain()
-	if unscheduled || all || w.unscheduled == nil {
+	w.pendingChanged = unscheduled || all || w.unscheduled == nil
+	if w.pendingChanged {
 		// The rules read the pending pods (insufficient-resources), so they are current before any node.
-		w.unscheduled = w.podsOn("")
+		w.unscheduled = decodePods(w.podsOn(""))
 	}
 	if all {
 		for _, obj := range w.nodes.GetStore().List() {
@@ -84,14 +89,53 @@ func (w *Watcher) rebuild(now time.Time) {
 			dirty[name] |= 0 // present in the map: summary and pod ages re-evaluated below
 		}
 	}
+	type job struct {
+		node *corev1.Node
+		prev *NodeView
+		kind dirtyKind
+		view *NodeView
+	}
+	jobs := make([]job, 0, len(dirty))
 	for name, kind := range dirty {
 		obj, exists, _ := w.nodes.GetStore().GetByKey(name)
 		if !exists {
 			delete(w.views, name)
 			continue
 		}
-		w.views[name] = w.buildView(obj.(*corev1.Node), w.views[name], kind, now)
+		jobs = append(jobs, job{node: obj.(*corev1.Node), prev: w.views[name], kind: kind})
 	}
+	// The first snapshot, a reconnect or the clock rebuilds thousands of nodes: each is built on
+	// its own (buildView reads the caches and writes only its view), so every core takes a share.
+	parallel(len(jobs), func(i int) {
+		jobs[i].view = w.buildView(jobs[i].node, jobs[i].prev, jobs[i].kind, now)
+	})
+	for _, j := range jobs {
+		w.views[j.node.Name] = j.view
+	}
+}
+
+// parallelFrom is the number of items from which parallel spreads work over the cores.
+const parallelFrom = 64
+
+// parallel calls f(0) … f(n-1), on every core when n is large enough to be worth it.
+func parallel(n int, f func(int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/parallelFrom+1)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // buildView makes a new view of node from the previous one, recomputing only what kind says changed
@@ -106,12 +150,20 @@ func (w *Watcher) buildView(node *corev1.Node, prev *NodeView, kind dirtyKind, n
 		v.Lease = w.lease(node.Name)
 	}
 	if prev == nil || kind&dirtyPods != 0 {
-		v.Pods = w.podsOn(node.Name)
+		v.stored = w.podsOn(node.Name)
+	}
+	// The rules read the pods: decoded once here for them and for the rows, then dropped. Only a
+	// node that merely aged may need neither (see agedQuietly).
+	var pods []*corev1.Pod
+	if prev == nil || kind&^dirtyLease != 0 {
+		pods = decodePods(v.stored)
+	}
+	if prev == nil || kind&dirtyPods != 0 {
 		var was []PodRow
 		if prev != nil {
 			was = prev.PodRows
 		}
-		v.PodRows = podRows(v.Pods, was, now)
+		v.PodRows = podRows(v.stored, pods, was, now)
 	} else {
 		v.PodRows = reevaluateRows(prev.PodRows, now)
 	}
@@ -119,7 +171,7 @@ func (w *Watcher) buildView(node *corev1.Node, prev *NodeView, kind dirtyKind, n
 		v.Allocation = computeAllocation(node, v.PodRows)
 	}
 	if prev == nil || kind&(dirtyPods|dirtyEvents) != 0 {
-		v.Events = w.eventsFor(node.Name, v.Pods)
+		v.Events = w.eventsFor(node.Name, v.stored)
 		v.EventRows = make([]EventRow, len(v.Events))
 		for i, e := range v.Events {
 			v.EventRows[i] = eventRow(e)
@@ -132,57 +184,94 @@ func (w *Watcher) buildView(node *corev1.Node, prev *NodeView, kind dirtyKind, n
 			v.BootChange = &diag.BootChange{From: was, To: node.Status.NodeInfo.BootID, At: now}
 		}
 	}
-	diagnoseView(v, now, diag.ClusterFacts{ServerVersion: w.serverVersion(), Pending: w.unscheduled})
+	if pods == nil && w.agedQuietly(prev, v) {
+		v.Summary.setFindings(v.Node, v.PodRows, nil)
+		return v
+	}
+	if pods == nil {
+		pods = decodePods(v.stored)
+	}
+	diagnoseView(v, pods, now, diag.ClusterFacts{ServerVersion: w.serverVersion(), Pending: w.unscheduled})
 	return v
 }
 
+// agedQuietly reports whether a node that only aged since its last view (a Lease renewal, the
+// clock) can keep having no findings without running the rules, which would decode all its pods:
+// every 5 s for every node, that is most of ktriage's idle CPU at 150,000 pods. Time alone adds a
+// finding only through a heartbeat going stale or a pod becoming stuck creating or terminating,
+// which the summary and the rows already judge; a new Pending pod, a reboot seen live or any finding
+// already there sends the node through the rules as before.
+func (w *Watcher) agedQuietly(prev, v *NodeView) bool {
+	if prev == nil || len(prev.Findings) != 0 || v.BootChange != nil || w.pendingChanged || v.Summary.Stale != prev.Summary.Stale {
+		return false
+	}
+	for i := range v.PodRows {
+		if v.PodRows[i].Broken != prev.PodRows[i].Broken {
+			return false
+		}
+	}
+	return true
+}
+
 // diagnoseView runs the rules over the view's evidence and derives the PROBLEMS column from them.
-func diagnoseView(v *NodeView, now time.Time, facts diag.ClusterFacts) {
-	v.Findings = diag.Diagnose(v.evidence(now, facts))
+func diagnoseView(v *NodeView, pods []*corev1.Pod, now time.Time, facts diag.ClusterFacts) {
+	v.Findings = diag.Diagnose(v.evidence(pods, now, facts))
 	v.Summary.setFindings(v.Node, v.PodRows, v.Findings)
 }
 
-// evidence is what the rules read about the view's node, judged at now.
-func (v *NodeView) evidence(now time.Time, facts diag.ClusterFacts) *diag.Evidence {
+// evidence is what the rules read about the view's node, judged at now; pods are its decoded pods.
+func (v *NodeView) evidence(pods []*corev1.Pod, now time.Time, facts diag.ClusterFacts) *diag.Evidence {
 	return &diag.Evidence{
-		Node: v.Node, Lease: v.Lease, Pods: v.Pods, Events: v.Events, Now: now,
+		Node: v.Node, Lease: v.Lease, Pods: pods, Events: v.Events, Now: now,
 		Heartbeat: v.Summary.heartbeatFacts(), BootChange: v.BootChange, Cluster: facts, Kubelet: v.Kubelet,
 		Requested: v.Allocation.requests,
 	}
 }
 
-// podRows makes the rows of pods at now, reusing the row of every pod object that is the one a
-// previous row was made from: one pod changing on a node of 110 works out one row, not 110.
-func podRows(pods []*corev1.Pod, was []PodRow, now time.Time) []PodRow {
-	rows := make([]PodRow, len(pods))
+// podRows makes the rows of the stored pods (pods are the same, decoded) at now, reusing the row of
+// every pod the cache still holds as the same object: one pod changing on a node of 110 works out
+// one row, not 110.
+func podRows(stored []*storedPod, pods []*corev1.Pod, was []PodRow, now time.Time) []PodRow {
+	rows := make([]PodRow, len(stored))
 	j := 0 // both lists are sorted by namespace and name, so one pass finds the matches
-	for i, p := range pods {
-		for j < len(was) && was[j].pod != p && podBefore(was[j].pod, p) {
+	for i, s := range stored {
+		for j < len(was) && was[j].stored != s && storedBefore(was[j].stored, s) {
 			j++
 		}
-		if j < len(was) && was[j].pod == p {
+		if j < len(was) && was[j].stored == s {
 			rows[i] = was[j]
 			rows[i].Broken = rows[i].isBroken(now)
 			continue
 		}
-		rows[i] = podRow(p, now)
+		rows[i] = podRow(pods[i], now)
+		rows[i].stored = s
 	}
 	return rows
 }
 
-func podBefore(a, b *corev1.Pod) bool {
-	if a.Namespace != b.Namespace {
-		return a.Namespace < b.Namespace
+func storedBefore(a, b *storedPod) bool {
+	if a.namespace != b.namespace {
+		return a.namespace < b.namespace
 	}
-	return a.Name < b.Name
+	return a.name < b.name
 }
 
-// reevaluateRows refreshes the time-dependent Broken flag; rows are shared otherwise.
+// reevaluateRows refreshes the time-dependent Broken flag; while no flag changes, the rows are the
+// previous view's (snapshots never change them), so an aging node costs no copy.
 func reevaluateRows(rows []PodRow, now time.Time) []PodRow {
-	out := make([]PodRow, len(rows))
-	for i, r := range rows {
-		r.Broken = r.isBroken(now)
-		out[i] = r
+	var out []PodRow
+	for i := range rows {
+		broken := rows[i].isBroken(now)
+		if broken == rows[i].Broken && out == nil {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(rows)
+		}
+		out[i].Broken = broken
+	}
+	if out == nil {
+		return rows
 	}
 	return out
 }
@@ -206,23 +295,19 @@ func (w *Watcher) lease(node string) *coordinationv1.Lease {
 	return obj.(*coordinationv1.Lease)
 }
 
-func (w *Watcher) podsOn(node string) []*corev1.Pod {
+// podsOn returns the stored pods bound to node ("" for the unscheduled), sorted by namespace and name.
+func (w *Watcher) podsOn(node string) []*storedPod {
 	objs, _ := w.pods.GetIndexer().ByIndex(podsByNode, node)
-	pods := make([]*corev1.Pod, len(objs))
+	pods := make([]*storedPod, len(objs))
 	for i, o := range objs {
-		pods[i] = o.(*corev1.Pod)
+		pods[i] = o.(*storedPod)
 	}
-	sort.Slice(pods, func(i, j int) bool {
-		if pods[i].Namespace != pods[j].Namespace {
-			return pods[i].Namespace < pods[j].Namespace
-		}
-		return pods[i].Name < pods[j].Name
-	})
+	sort.Slice(pods, func(i, j int) bool { return storedBefore(pods[i], pods[j]) })
 	return pods
 }
 
 // eventsFor gathers the node's own events and those of its pods, newest first.
-func (w *Watcher) eventsFor(node string, pods []*corev1.Pod) []*corev1.Event {
+func (w *Watcher) eventsFor(node string, pods []*storedPod) []*corev1.Event {
 	var events []*corev1.Event
 	collect := func(key string) {
 		for _, inf := range w.events {
@@ -234,10 +319,10 @@ func (w *Watcher) eventsFor(node string, pods []*corev1.Pod) []*corev1.Event {
 	}
 	collect(subjectKey("Node", "", node))
 	for _, p := range pods {
-		if p.UID != "" {
-			collect(podUIDKey(string(p.UID)))
+		if p.uid != "" {
+			collect(podUIDKey(string(p.uid)))
 		}
-		collect(subjectKey("Pod", p.Namespace, p.Name)) // events recorded without a UID
+		collect(subjectKey("Pod", p.namespace, p.name)) // events recorded without a UID
 	}
 	sortEventsNewestFirst(events)
 	if len(events) > maxEventsPerNode {

@@ -120,11 +120,11 @@ func (w *Watcher) addHandlers() {
 	}
 	w.mustHandle(w.leases, leases)
 	w.mustHandle(w.pods, on(func(obj any) {
-		if p, ok := obj.(*corev1.Pod); ok {
-			if p.Spec.NodeName == "" {
+		if p, ok := obj.(*storedPod); ok {
+			if p.node == "" {
 				w.dirty.markUnscheduled()
 			} else {
-				w.dirty.mark(p.Spec.NodeName, dirtyPods)
+				w.dirty.mark(p.node, dirtyPods)
 			}
 		}
 	}))
@@ -147,8 +147,8 @@ func (w *Watcher) markEventSubject(obj any) {
 		if !exists {
 			return
 		}
-		if p := item.(*corev1.Pod); p.Spec.NodeName != "" {
-			w.dirty.mark(p.Spec.NodeName, dirtyEvents)
+		if p := item.(*storedPod); p.node != "" {
+			w.dirty.mark(p.node, dirtyEvents)
 		} else {
 			w.dirty.markUnscheduled()
 		}

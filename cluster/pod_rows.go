@@ -46,9 +46,9 @@ type PodRow struct {
 	// Mirror pods are the API's copies of static pods; they cannot be evicted.
 	Mirror bool
 
-	// pod is the object the row was made from; a rebuild reuses the row while the cache still
-	// holds the same object. requests and limits are its totals, for the allocation.
-	pod              *corev1.Pod
+	// stored is the cached pod the row was made from; a rebuild reuses the row while the cache
+	// still holds the same object. requests and limits are its totals, for the allocation.
+	stored           *storedPod
 	requests, limits corev1.ResourceList
 }
 
@@ -79,10 +79,10 @@ func podRow(pod *corev1.Pod, now time.Time) PodRow {
 	req := internResources(resourcehelper.PodRequests(pod, resourcehelper.PodResourcesOptions{}))
 	lim := internResources(resourcehelper.PodLimits(pod, resourcehelper.PodResourcesOptions{}))
 	r := PodRow{
-		pod: pod, requests: req, limits: lim,
-		Namespace: pod.Namespace, Name: pod.Name, UID: pod.UID,
+		requests: req, limits: lim,
+		Namespace: intern(pod.Namespace), Name: pod.Name, UID: pod.UID,
 		ReadyContainers: ready, TotalContainers: total,
-		Status: status, Restarts: restarts, Message: podMessage(pod),
+		Status: intern(status), Restarts: restarts, Message: podMessage(pod),
 		CPURequestMilli: milli(req, corev1.ResourceCPU), CPULimitMilli: milli(lim, corev1.ResourceCPU),
 		MemRequestBytes: value(req, corev1.ResourceMemory), MemLimitBytes: value(lim, corev1.ResourceMemory),
 		Created: pod.CreationTimestamp.Time, IP: pod.Status.PodIP,
@@ -90,7 +90,7 @@ func podRow(pod *corev1.Pod, now time.Time) PodRow {
 		Mirror:     pod.Annotations[corev1.MirrorPodAnnotationKey] != "",
 	}
 	if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
-		r.OwnerKind, r.OwnerName = ref.Kind, ref.Name
+		r.OwnerKind, r.OwnerName = intern(ref.Kind), intern(ref.Name)
 	}
 	if pod.DeletionTimestamp != nil {
 		// The API server sets deletionTimestamp to when the grace period ends, so the pod has been

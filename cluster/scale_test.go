@@ -15,7 +15,18 @@ func TestPodRowsReuseTheRowsOfUnchangedPods(t *testing.T) {
 	b := testPod("b", "n1", corev1.PodRunning, container("app", "200m", "128Mi", "", ""))
 	c := testPod("c", "n1", corev1.PodPending, container("app", "300m", "256Mi", "", ""))
 	c.CreationTimestamp = metav1.NewTime(now.Add(-time.Minute))
-	before := podRows([]*corev1.Pod{a, b, c}, nil, now)
+	store := func(p *corev1.Pod) *storedPod {
+		s, err := storePod(p.DeepCopy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.(*storedPod)
+	}
+	rows := func(stored []*storedPod, was []PodRow, at time.Time) []PodRow {
+		return podRows(stored, decodePods(stored), was, at)
+	}
+	sa, sb, sc := store(a), store(b), store(c)
+	before := rows([]*storedPod{sa, sb, sc}, nil, now)
 	before[0].Message = "made before" // a reused row still says so; a recomputed one does not
 
 	// b restarts (a new object from the watch), a2 is created, a is unchanged, c grows old.
@@ -23,21 +34,22 @@ func TestPodRowsReuseTheRowsOfUnchangedPods(t *testing.T) {
 	b2.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "app", RestartCount: 4}}
 	a2 := testPod("a2", "n1", corev1.PodRunning, container("app", "1", "1Gi", "", ""))
 	later := now.Add(time.Hour)
-	after := podRows([]*corev1.Pod{a, a2, b2, c}, before, later)
+	sb2 := store(b2)
+	after := rows([]*storedPod{sa, store(a2), sb2, sc}, before, later)
 
 	if len(after) != 4 {
 		t.Fatalf("%d rows, want 4", len(after))
 	}
-	if after[0].pod != a || after[0].Message != "made before" {
+	if after[0].stored != sa || after[0].Message != "made before" {
 		t.Errorf("a's row was not reused: %+v", after[0])
 	}
 	if after[1].Name != "a2" || after[1].CPURequestMilli != 1000 {
 		t.Errorf("a2's row = %+v, want a new row with 1 CPU requested", after[1])
 	}
-	if after[2].pod != b2 || after[2].Restarts != 4 {
+	if after[2].stored != sb2 || after[2].Restarts != 4 {
 		t.Errorf("b's row = %+v, want the new object's 4 restarts", after[2])
 	}
-	if after[3].pod != c || before[3-1].Broken || !after[3].Broken {
+	if after[3].stored != sc || before[2].Broken || !after[3].Broken {
 		t.Errorf("c (Pending for an hour) is not re-judged broken: before %v, after %v", before[2].Broken, after[3].Broken)
 	}
 	if got := computeAllocation(testNode("n1", "4", "16Gi"), after); got.requests.Cpu().MilliValue() != 1600 {
@@ -45,7 +57,7 @@ func TestPodRowsReuseTheRowsOfUnchangedPods(t *testing.T) {
 	}
 }
 
-func TestTransformPodSharesWhatRepeatsAndDropsRedundantConditions(t *testing.T) {
+func TestStoredPodsRoundTripStrippedAndRowsShareTotals(t *testing.T) {
 	decoded := func(name string) *corev1.Pod {
 		p := testPod(name, "node-1", corev1.PodRunning, container("app", "250m", "256Mi", "500m", "512Mi"))
 		p.Labels = map[string]string{"app": "web", "pod-template-hash": "5d9f7"}
@@ -66,16 +78,22 @@ func TestTransformPodSharesWhatRepeatsAndDropsRedundantConditions(t *testing.T) 
 		}
 		return out
 	}
-	one, _ := TransformPod(decoded("web-1"))
-	two, _ := TransformPod(decoded("web-2"))
-	p1, p2 := one.(*corev1.Pod), two.(*corev1.Pod)
-	same := func(a, b any) bool { return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer() }
-	if !same(p1.Labels, p2.Labels) || !same(p1.Spec.Containers[0].Resources.Requests, p2.Spec.Containers[0].Resources.Requests) {
-		t.Error("equal labels and resource lists of two pods are not one shared map")
+	s1, err := storePod(decoded("web-1"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if p1.Labels["app"] != "web" || p1.Spec.Containers[0].Resources.Limits.Memory().String() != "512Mi" {
-		t.Errorf("interning changed the content: labels %v, limits %v", p1.Labels, p1.Spec.Containers[0].Resources.Limits)
+	stored := s1.(*storedPod)
+	if stored.namespace != "default" || stored.name != "web-1" || stored.node != "node-1" {
+		t.Errorf("stored pod keys %s/%s on %q", stored.namespace, stored.name, stored.node)
 	}
+	want, _ := TransformPod(decoded("web-1"))
+	if got := stored.decode(); !reflect.DeepEqual(got, want) {
+		t.Errorf("the stored pod decodes to\n%+v\nwant the stripped pod\n%+v", got, want)
+	}
+	if again, _ := storePod(stored); again != s1 {
+		t.Error("storing a stored pod again (a resync) made a new object")
+	}
+	p1 := stored.decode()
 	var kept []corev1.PodConditionType
 	for _, c := range p1.Status.Conditions {
 		kept = append(kept, c.Type)
@@ -83,8 +101,11 @@ func TestTransformPodSharesWhatRepeatsAndDropsRedundantConditions(t *testing.T) 
 	if want := []corev1.PodConditionType{corev1.PodInitialized, corev1.PodReady, corev1.PodScheduled}; !reflect.DeepEqual(kept, want) {
 		t.Errorf("kept conditions %v, want %v", kept, want)
 	}
-	if cap(p1.Status.Conditions) != len(p1.Status.Conditions) {
-		t.Errorf("conditions hold room for %d, want exactly %d", cap(p1.Status.Conditions), len(p1.Status.Conditions))
+	// Rows of pods with equal resources share one map of totals.
+	r1, r2 := podRow(p1, time.Now()), podRow(decoded("web-2"), time.Now())
+	same := func(a, b any) bool { return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer() }
+	if !same(r1.requests, r2.requests) || r1.limits.Memory().String() != "512Mi" {
+		t.Errorf("rows of equal pods do not share their totals (limits %v)", r1.limits)
 	}
 
 	failed := decoded("evicted")

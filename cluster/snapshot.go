@@ -43,7 +43,7 @@ func (s *Snapshot) Facts(name string) *diag.Facts {
 		return nil
 	}
 	facts := diag.ClusterFacts{ServerVersion: s.ServerVersion, Pending: s.Unscheduled}
-	return &diag.Facts{Findings: v.Findings, Evidence: v.evidence(s.TakenAt, facts)}
+	return &diag.Facts{Findings: v.Findings, Evidence: v.evidence(v.Pods(), s.TakenAt, facts)}
 }
 
 // Node returns the view of the named node, or nil when the node does not exist (any more).
@@ -88,8 +88,9 @@ type StatusCounts struct {
 type NodeView struct {
 	Node  *corev1.Node
 	Lease *coordinationv1.Lease
-	// Pods are the pods bound to the node, terminated ones included, sorted by namespace and name.
-	Pods []*corev1.Pod
+	// stored are the pods bound to the node, terminated ones included, sorted by namespace and name,
+	// as the cache keeps them; Pods decodes them.
+	stored []*storedPod
 	// Events are the node's events and its pods' events, newest first.
 	Events []*corev1.Event
 

@@ -110,7 +110,7 @@ func TestStatusDerivation(t *testing.T) {
 func summarise(n *corev1.Node, lease *coordinationv1.Lease) NodeSummary {
 	v := &NodeView{Node: n, Lease: lease}
 	v.Summary = summariseNode(n, lease, nil, now, time.Time{})
-	diagnoseView(v, now, diag.ClusterFacts{})
+	diagnoseView(v, nil, now, diag.ClusterFacts{})
 	return v.Summary
 }
 

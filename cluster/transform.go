@@ -1,12 +1,9 @@
 package cluster
 
 import (
-	"slices"
-
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/ktriage/ktriage/diag"
 )
@@ -64,8 +61,6 @@ func TransformPod(obj any) (any, error) {
 	pod.Status.PodIPs = nil
 	pod.Status.HostIPs = nil
 	pod.Status.ResourceClaimStatuses = nil
-	internPod(pod)
-	compactPod(pod)
 	return pod, nil
 }
 
@@ -81,40 +76,16 @@ func keptConditions(pod *corev1.Pod) []corev1.PodCondition {
 		c.LastProbeTime = metav1.Time{}
 		out = append(out, c)
 	}
-	return slices.Clip(out)
-}
-
-// compactPod copies the decoder's slices, grown by appending, into slices of their exact length: a
-// pod's five conditions otherwise hold room for eight, 150,000 times over.
-func compactPod(pod *corev1.Pod) {
-	pod.OwnerReferences = exact(pod.OwnerReferences)
-	pod.Spec.InitContainers = exact(pod.Spec.InitContainers)
-	pod.Spec.Containers = exact(pod.Spec.Containers)
-	pod.Spec.Volumes = exact(pod.Spec.Volumes)
-	pod.Spec.Tolerations = exact(pod.Spec.Tolerations)
-	pod.Status.Conditions = exact(pod.Status.Conditions)
-	pod.Status.InitContainerStatuses = exact(pod.Status.InitContainerStatuses)
-	pod.Status.ContainerStatuses = exact(pod.Status.ContainerStatuses)
-}
-
-// exact returns s in a new array of its length, or s itself when it has no spare room.
-func exact[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	if cap(s) == len(s) {
-		return s
-	}
-	return append(make([]T, 0, len(s)), s...)
+	return out
 }
 
 func stripContainers(cs []corev1.Container) {
 	for i := range cs {
 		c := &cs[i]
 		*c = corev1.Container{
-			Name:          intern(c.Name),
-			Image:         intern(c.Image),
-			Resources:     internRequirements(c.Resources),
+			Name:          c.Name,
+			Image:         c.Image,
+			Resources:     c.Resources,
 			RestartPolicy: c.RestartPolicy,
 		}
 	}
@@ -128,66 +99,6 @@ func stripContainerStatuses(cs []corev1.ContainerStatus) {
 		c.VolumeMounts = nil
 		c.AllocatedResourcesStatus = nil
 		c.User = nil
-		c.Name, c.Image = intern(c.Name), intern(c.Image)
-		c.AllocatedResources = internResources(c.AllocatedResources)
-		if c.Resources != nil {
-			r := internRequirements(*c.Resources)
-			c.Resources = &r
-		}
-		internState(&c.State)
-		internState(&c.LastTerminationState)
-	}
-}
-
-func internState(s *corev1.ContainerState) {
-	if s.Waiting != nil {
-		s.Waiting.Reason = intern(s.Waiting.Reason)
-	}
-	if s.Terminated != nil {
-		s.Terminated.Reason = intern(s.Terminated.Reason)
-	}
-}
-
-func internRequirements(r corev1.ResourceRequirements) corev1.ResourceRequirements {
-	r.Requests, r.Limits = internResources(r.Requests), internResources(r.Limits)
-	return r
-}
-
-// internPod replaces the strings and maps that repeat across pods with shared copies (intern.go);
-// names and UIDs, unique to each pod, are left alone.
-func internPod(pod *corev1.Pod) {
-	m := &pod.ObjectMeta
-	m.Namespace, m.GenerateName = intern(m.Namespace), intern(m.GenerateName)
-	m.Labels = internLabels(m.Labels)
-	for k, v := range m.Annotations {
-		m.Annotations[k] = intern(v)
-	}
-	for i := range m.OwnerReferences {
-		o := &m.OwnerReferences[i]
-		o.APIVersion, o.Kind, o.Name, o.UID = intern(o.APIVersion), intern(o.Kind), intern(o.Name), types.UID(intern(string(o.UID)))
-	}
-	spec := &pod.Spec
-	spec.NodeName, spec.SchedulerName, spec.PriorityClassName = intern(spec.NodeName), intern(spec.SchedulerName), intern(spec.PriorityClassName)
-	spec.ServiceAccountName, spec.DeprecatedServiceAccount = intern(spec.ServiceAccountName), intern(spec.DeprecatedServiceAccount)
-	spec.NodeSelector = internLabels(spec.NodeSelector)
-	spec.Overhead = internResources(spec.Overhead)
-	if spec.Resources != nil {
-		r := internRequirements(*spec.Resources)
-		spec.Resources = &r
-	}
-	for i := range spec.Tolerations {
-		t := &spec.Tolerations[i]
-		t.Key, t.Value = intern(t.Key), intern(t.Value)
-	}
-	for i := range spec.Volumes {
-		v := &spec.Volumes[i]
-		v.Name = intern(v.Name)
-	}
-	st := &pod.Status
-	st.HostIP, st.Reason = intern(st.HostIP), intern(st.Reason)
-	for i := range st.Conditions {
-		c := &st.Conditions[i]
-		c.Reason = intern(c.Reason)
 	}
 }
 

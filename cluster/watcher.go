@@ -57,8 +57,10 @@ type Watcher struct {
 	// Owned by the pump goroutine.
 	views       map[string]*NodeView
 	unscheduled []*corev1.Pod
-	gen         uint64
-	lastConn    ConnState
+	// pendingChanged says the unscheduled pods were re-read in this rebuild (the rules read them).
+	pendingChanged bool
+	gen            uint64
+	lastConn       ConnState
 	// lastPublishedPhase is the connection phase of the last synced snapshot; a change re-judges
 	// every node's heartbeat.
 	lastPublishedPhase ConnPhase
@@ -98,7 +100,7 @@ func NewWatcher(client *Client, opts Options, publish func(*Snapshot)) *Watcher 
 	w.leases = coordinformers.NewLeaseInformer(kube, NodeLeaseNamespace, 0, cache.Indexers{})
 
 	mustTransform(w.nodes, TransformNode)
-	mustTransform(w.pods, TransformPod)
+	mustTransform(w.pods, storePod)
 	mustTransform(w.leases, TransformLease)
 	for _, inf := range w.events {
 		mustTransform(inf, TransformEvent)
@@ -119,8 +121,8 @@ func mustTransform(inf cache.SharedIndexInformer, f cache.TransformFunc) {
 }
 
 func indexPodByNode(obj any) ([]string, error) {
-	if pod, ok := obj.(*corev1.Pod); ok {
-		return []string{pod.Spec.NodeName}, nil
+	if pod, ok := obj.(*storedPod); ok {
+		return []string{pod.node}, nil
 	}
 	return nil, nil
 }

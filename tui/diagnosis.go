@@ -132,7 +132,7 @@ func podLogsIntent(v *cluster.NodeView, node string, a diag.Action) tea.Msg {
 	if v == nil {
 		return msg
 	}
-	for _, p := range v.Pods {
+	for _, p := range v.Pods() {
 		if p.Namespace != msg.Namespace || p.Name != msg.Pod {
 			continue
 		}

@@ -255,7 +255,7 @@ func (m *NodeDetail) emitPodLogs() {
 		return
 	}
 	sel := m.pods.Table.SelectedKey()
-	for _, p := range m.view.Pods {
+	for _, p := range m.view.Pods() {
 		if p.Namespace+"/"+p.Name != sel {
 			continue
 		}

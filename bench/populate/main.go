@@ -33,17 +33,18 @@ func main() {
 	pods := flag.Int("pods", 30000, "pods to create in all (DaemonSet pods included)")
 	workers := flag.Int("workers", 32, "concurrent creates")
 	waitRunning := flag.Bool("wait", true, "wait until every pod is Running")
+	mark := flag.Bool("mark-running", true, "write the Running status of pods still Pending instead of waiting for kwok alone")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *kubeconfig, *nodes, *pods, *workers, *waitRunning); err != nil {
+	if err := run(ctx, *kubeconfig, *nodes, *pods, *workers, *waitRunning, *mark); err != nil {
 		fmt.Fprintln(os.Stderr, "populate:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, kubeconfig string, nodeCount, podCount, workers int, waitRunning bool) error {
+func run(ctx context.Context, kubeconfig string, nodeCount, podCount, workers int, waitRunning, mark bool) error {
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		return fmt.Errorf("load kubeconfig: %w", err)
@@ -103,6 +104,11 @@ func run(ctx context.Context, kubeconfig string, nodeCount, podCount, workers in
 	elapsed := time.Since(podStart)
 	fmt.Printf("populate: %d pods created in %s (%.0f pods/s)\n", len(plan.pods), elapsed.Round(time.Second),
 		float64(len(plan.pods))/elapsed.Seconds())
+	if mark {
+		if err := markRunning(ctx, client, workers); err != nil {
+			return err
+		}
+	}
 	if waitRunning {
 		if err := waitForRunning(ctx, client, len(plan.pods)); err != nil {
 			return err

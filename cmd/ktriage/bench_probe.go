@@ -84,7 +84,7 @@ func (b *benchProbe) firstTable(s *cluster.Snapshot) {
 	}
 	pods := 0
 	for _, n := range s.Nodes {
-		pods += len(n.Pods)
+		pods += len(n.PodRows)
 	}
 	b.first = &benchFirstTable{Nodes: len(s.Nodes), Pods: pods, AtUnixNano: time.Now().UnixNano()}
 	b.writeLocked()
