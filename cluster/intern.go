@@ -10,10 +10,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
-// Interning: at 150,000 pods the same few strings (namespaces, node names, images, condition
-// types, owner kinds) and the same few resource lists and label sets are decoded once per object.
-// The transforms replace them with one shared copy, which the decoded duplicates then leave to the
-// garbage collector. Everything interned is read-only afterwards, as all cached objects are.
+// Interning: at 150,000 pods the same few strings (namespaces, node names, owner kinds and names,
+// statuses) and the same few resource totals repeat across the pod rows and the pod cache's keys.
+// Each is kept once and shared. Everything interned is read-only afterwards, as all cached data is.
 
 // intern returns the canonical copy of s. unique's table is weak: a string no object uses any more
 // leaves it.
@@ -74,20 +73,5 @@ var resourceLists = &mapTable[corev1.ResourceList, corev1.ResourceName, resource
 	return b.String()
 }}
 
-var stringMaps = &mapTable[map[string]string, string, string]{key: func(m map[string]string) string {
-	var b strings.Builder
-	for _, k := range sortedKeys(m) {
-		// NUL cannot occur in label keys or values, so the key is unambiguous.
-		b.WriteString(k)
-		b.WriteByte(0)
-		b.WriteString(m[k])
-		b.WriteByte(0)
-	}
-	return b.String()
-}}
-
 // internResources shares a resource list with every equal one.
 func internResources(l corev1.ResourceList) corev1.ResourceList { return resourceLists.intern(l) }
-
-// internLabels shares a label set with every equal one (a workload's replicas have the same).
-func internLabels(m map[string]string) map[string]string { return stringMaps.intern(m) }

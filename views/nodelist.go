@@ -1,7 +1,6 @@
 package views
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/ktriage/ktriage/cluster"
 	"github.com/ktriage/ktriage/diag"
@@ -291,14 +289,7 @@ func (m *NodeList) rebuild() {
 			delete(m.marked, name) // a deleted node cannot be acted on
 		}
 	}
-	nodes := slices.Clone(m.snap.Nodes)
-	slices.SortStableFunc(nodes, func(a, b *cluster.NodeView) int {
-		c := compareNodes(m.sort, a, b, m.now)
-		if m.desc {
-			c = -c
-		}
-		return cmp.Or(c, strings.Compare(a.Summary.Name, b.Summary.Name))
-	})
+	nodes := sortNodes(m.snap.Nodes, m.sort, m.desc, m.now)
 	if c := m.rows; c == nil || c.snap != m.snap || !c.now.Equal(m.now) {
 		m.rows = &rowCache{snap: m.snap, now: m.now, rows: make(map[*cluster.NodeView]Row, len(nodes))}
 	}
@@ -333,60 +324,6 @@ func (m *NodeList) rebuild() {
 	cols[sortColumn[m.sort]].Title += arrow
 	m.table.Table.SetColumns(cols)
 	m.table.SetRows(rows)
-}
-
-// compareNodes orders two nodes by key; the natural direction puts what needs attention first.
-func compareNodes(k SortKey, a, b *cluster.NodeView, now time.Time) int {
-	sa, sb := a.Summary, b.Summary
-	switch k {
-	case SortName:
-		return strings.Compare(sa.Name, sb.Name)
-	case SortProblems:
-		return cmp.Or(-cmp.Compare(sa.Severity, sb.Severity), -cmp.Compare(len(sa.Signals), len(sb.Signals)), cmp.Compare(readyRank(sa.Ready), readyRank(sb.Ready)))
-	case SortStatus:
-		return cmp.Or(cmp.Compare(readyRank(sa.Ready), readyRank(sb.Ready)), -compareBool(sa.Unschedulable, sb.Unschedulable))
-	case SortRoles:
-		return strings.Compare(strings.Join(sa.Roles, ","), strings.Join(sb.Roles, ","))
-	case SortPods:
-		return -cmp.Compare(sa.PodCount, sb.PodCount)
-	case SortCPU:
-		return -cmp.Compare(requestPct(a, "cpu"), requestPct(b, "cpu"))
-	case SortMem:
-		return -cmp.Compare(requestPct(a, "memory"), requestPct(b, "memory"))
-	case SortVersion:
-		return strings.Compare(sa.KubeletVersion, sb.KubeletVersion)
-	case SortAge:
-		return -cmp.Compare(now.Sub(sa.Created), now.Sub(sb.Created))
-	case SortHeartbeat:
-		return -cmp.Compare(now.Sub(sa.Heartbeat), now.Sub(sb.Heartbeat))
-	}
-	return 0
-}
-
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
-}
-
-// readyRank puts Unknown before NotReady before Ready.
-func readyRank(r cluster.ReadyState) int {
-	switch r {
-	case cluster.ReadyUnknown:
-		return 0
-	case cluster.ReadyFalse:
-		return 1
-	}
-	return 2
-}
-
-func requestPct(n *cluster.NodeView, res string) int64 {
-	r, _ := n.Allocation.Get(corev1.ResourceName(res))
-	return r.RequestPct
 }
 
 func (m *NodeList) nodeRow(n *cluster.NodeView) Row {
