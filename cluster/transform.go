@@ -32,7 +32,8 @@ func stripMeta(m *metav1.ObjectMeta, keepAnnotations ...string) {
 }
 
 // TransformPod keeps a pod's identity, owners, placement, resources, volumes by kind and name, and
-// status; it drops env, commands, probes, mounts, affinity and the bodies of volumes.
+// status; it drops env, commands, probes, mounts, affinity, the bodies of volumes and a bound pod's
+// tolerations.
 func TransformPod(obj any) (any, error) {
 	pod, ok := obj.(*corev1.Pod)
 	if !ok {
@@ -51,6 +52,11 @@ func TransformPod(obj any) (any, error) {
 	pod.Spec.ImagePullSecrets = nil
 	pod.Spec.ResourceClaims = nil
 	pod.Spec.SchedulingGates = nil
+	if pod.Spec.NodeName != "" {
+		// Only a pending pod's tolerations matter (the scheduling wizard); admission gives every pod
+		// two, which would otherwise be kept 150,000 times.
+		pod.Spec.Tolerations = nil
+	}
 	for i := range pod.Spec.Volumes {
 		pod.Spec.Volumes[i].VolumeSource = stripVolumeSource(pod.Spec.Volumes[i].VolumeSource)
 	}

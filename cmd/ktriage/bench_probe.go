@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -41,6 +43,13 @@ type benchRecord struct {
 	MaxPerSecond int `json:"maxPerSecond"`
 }
 
+// Profiles for performance work (docs/performance.md): a CPU profile of the whole run and a heap
+// profile of what is live at the end, written when ktriage quits.
+const (
+	cpuProfileEnv  = "KTRIAGE_CPUPROFILE"
+	heapProfileEnv = "KTRIAGE_HEAPPROFILE"
+)
+
 // newBenchProbe returns nil unless the benchmark asked for a report.
 func newBenchProbe() *benchProbe {
 	path := os.Getenv(benchReportEnv)
@@ -48,6 +57,30 @@ func newBenchProbe() *benchProbe {
 		return nil
 	}
 	return &benchProbe{path: path}
+}
+
+// startProfiles starts what the profile variables ask for; the returned func writes them out.
+func startProfiles() (stop func()) {
+	var stops []func()
+	if path := os.Getenv(cpuProfileEnv); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+		}
+	}
+	if path := os.Getenv(heapProfileEnv); path != "" {
+		stops = append(stops, func() {
+			if f, err := os.Create(path); err == nil {
+				runtime.GC() // the profile then shows what is live, not what was garbage
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		})
+	}
+	return func() {
+		for _, s := range stops {
+			s()
+		}
+	}
 }
 
 // snapshotPublished counts one snapshot handed to the UI.

@@ -117,6 +117,7 @@ func runTUI(ctx context.Context, client *cluster.Client, runner *actions.Runner,
 	opts.Access, opts.Kube = client.Access, client.Kube
 	probe := newBenchProbe()
 	defer probe.close()
+	defer startProfiles()()
 	if probe != nil {
 		opts.FirstTable = probe.firstTable
 	}
