@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -113,5 +114,18 @@ func TestStoredPodsRoundTripStrippedAndRowsShareTotals(t *testing.T) {
 	f, _ := TransformPod(failed)
 	if n := len(f.(*corev1.Pod).Status.Conditions); n != 5 {
 		t.Errorf("a failed pod keeps %d conditions, want all 5 (they date its eviction)", n)
+	}
+}
+
+func TestBigClustersGetFewerSnapshots(t *testing.T) {
+	w := &Watcher{opts: Options{MinInterval: 100 * time.Millisecond}, views: map[string]*NodeView{}}
+	for i := range 5000 {
+		if i == 100 && w.publishInterval() != 100*time.Millisecond {
+			t.Errorf("100 nodes: interval %v, want MinInterval", w.publishInterval())
+		}
+		w.views[fmt.Sprint(i)] = &NodeView{}
+	}
+	if got := w.publishInterval(); got != 500*time.Millisecond {
+		t.Errorf("5,000 nodes: interval %v, want 500ms (two snapshots a second)", got)
 	}
 }
