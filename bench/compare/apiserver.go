@@ -78,6 +78,21 @@ func delta(before, after requestCounts, verbs ...string) []string {
 	return out
 }
 
+// watched are the resources ktriage's informers watch; a LIST of anything else while it idles comes
+// from another client (the API server's own repair loops list Services every few minutes).
+var watched = []string{"nodes", "pods", "events", "leases"}
+
+// watchedOnly keeps the "VERB resource n" entries about the resources ktriage watches.
+func watchedOnly(entries []string) []string {
+	var out []string
+	for _, e := range entries {
+		if f := strings.Fields(e); len(f) == 3 && contains(watched, f[1]) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

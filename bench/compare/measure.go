@@ -93,6 +93,7 @@ func measureIdleAndStorm(ctx context.Context, c config, kube kubernetes.Interfac
 		return nil, err
 	}
 	res.Lists = delta(before, after, "LIST")
+	res.ListsOfWatched = watchedOnly(res.Lists)
 	res.Watches = delta(before, after, "WATCH")
 	rss, _, err := procMemory(k.pid)
 	if err != nil {

@@ -39,6 +39,7 @@ type idle struct {
 	// Lists and Watches are the API server's request counts by resource over the idle time, from
 	// every client (kwok's included).
 	Lists            []string `json:"lists"`
+	ListsOfWatched   []string `json:"listsOfWatched"`
 	Watches          []string `json:"watches"`
 	RSSAfterIdleMB   float64  `json:"rssAfterIdleMB"`
 	KeyQuietMS       float64  `json:"keyQuietMs"`
@@ -100,7 +101,8 @@ func (r *results) print(w io.Writer) {
 	fmt.Fprintf(w, "  %-44s %8.2fs %7.0f MB\n", "kubectl get nodes + kubectl get pods -A", m.Kubectl.Seconds, m.Kubectl.PeakMB)
 	fmt.Fprintf(w, "\n  ktriage/floor %.2f×   ktriage/kubectl %.2f×\n", r.Ratios.KtriageOverFloor, r.Ratios.KtriageOverKubectl)
 	if i := r.Idle; i != nil {
-		fmt.Fprintf(w, "\n  idle %.0f min: LIST requests (all clients): %s\n", i.Minutes, orNone(i.Lists))
+		fmt.Fprintf(w, "\n  idle %.0f min: LIST of nodes, pods, events or leases: %s (all LISTs, any client: %s)\n",
+			i.Minutes, orNone(i.ListsOfWatched), orNone(i.Lists))
 		fmt.Fprintf(w, "                 WATCH requests (all clients): %s\n", orNone(i.Watches))
 		fmt.Fprintf(w, "                 ktriage RSS after idling: %.0f MB\n", i.RSSAfterIdleMB)
 		fmt.Fprintf(w, "  lease storm: %d Leases renewed in %.2f s; key → frame %.0f ms median, %.0f ms max (quiet: %.0f ms);\n",

@@ -6,7 +6,9 @@
 // Every node gets a kube-proxy and a node-exporter DaemonSet pod; the rest are spread round-robin:
 // ReplicaSet pods in groups of ten, every tenth group a StatefulSet, one pod in fifty bare, one in
 // seven with an emptyDir, one in five with an init container, requests and limits of several sizes.
-// Owners exist as real objects. Re-running with the same sizes creates only what is missing.
+// Owners exist as real objects. Re-running with the same sizes creates only what is missing. Pods
+// still Pending afterwards get the Running status kwok would give them (--mark-running), then it waits
+// until every pod is Running (--wait).
 package main
 
 import (
