@@ -113,8 +113,9 @@ type NodeList struct {
 	marked map[string]bool
 	// rows caches each node's formatted row (for the theme, at the clock reading rowsAt), so a new
 	// snapshot, a sort change or a mark formats only what changed.
-	rows   rowCache
-	rowsAt time.Time
+	rows     rowCache
+	rowsAt   time.Time
+	rowsSnap *cluster.Snapshot
 	intentBox
 }
 
@@ -132,10 +133,13 @@ type cachedRow struct {
 // for the others only the AGE and HEARTBEAT cells are redone, and only when their text changed.
 func (m *NodeList) rowsFor(nodes []*cluster.NodeView) rowCache {
 	sameClock := m.now.Equal(m.rowsAt)
+	if sameClock && m.snap == m.rowsSnap && m.rows != nil {
+		return m.rows // a sort change, a mark, a resize: every row is as it was
+	}
 	next := make(rowCache, len(nodes))
 	for _, n := range nodes {
 		c, ok := m.rows[n]
-		if ok && sameClock { // a sort change, a mark, a resize: nothing to redo
+		if ok && sameClock { // shared with the previous snapshot, same clock: nothing to redo
 			next[n] = c
 			continue
 		}
@@ -150,7 +154,7 @@ func (m *NodeList) rowsFor(nodes []*cluster.NodeView) rowCache {
 		}
 		next[n] = c
 	}
-	m.rows, m.rowsAt = next, m.now
+	m.rows, m.rowsAt, m.rowsSnap = next, m.now, m.snap
 	return next
 }
 
