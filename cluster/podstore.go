@@ -6,6 +6,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/klog/v2"
 )
 
 // storedPod is what the pod informer keeps of a pod: the fields the cache, the index and the
@@ -23,12 +24,15 @@ func (s *storedPod) GetObjectMeta() metav1.Object {
 	return &metav1.ObjectMeta{Namespace: s.namespace, Name: s.name, UID: s.uid}
 }
 
-// decode returns a new copy of the stripped pod.
+// decode returns a new copy of the stripped pod. The bytes were marshalled by storePod from a valid
+// object, so decoding cannot fail; were it to, the pod still shows by name, and klog (ktriage's log
+// file) says why. A panic here would end ktriage from the watcher's goroutine.
 func (s *storedPod) decode() *corev1.Pod {
 	pod := &corev1.Pod{}
 	if err := pod.Unmarshal(s.raw); err != nil {
-		// The bytes were marshalled by storePod from a valid object: this cannot fail.
-		panic(fmt.Sprintf("decode stored pod %s/%s: %v", s.namespace, s.name, err))
+		klog.ErrorS(err, "decode stored pod", "pod", s.namespace+"/"+s.name)
+		pod = &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: s.namespace, Name: s.name, UID: s.uid}}
+		pod.Spec.NodeName = s.node
 	}
 	return pod
 }

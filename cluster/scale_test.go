@@ -129,3 +129,11 @@ func TestBigClustersGetFewerSnapshots(t *testing.T) {
 		t.Errorf("5,000 nodes: interval %v, want 500ms (two snapshots a second)", got)
 	}
 }
+
+func TestAStoredPodThatCannotBeDecodedStillShowsByName(t *testing.T) {
+	s := &storedPod{namespace: "default", name: "web-1", node: "node-1", uid: "u1", raw: []byte{0xff, 0xff, 0xff}}
+	p := s.decode()
+	if p.Namespace != "default" || p.Name != "web-1" || p.Spec.NodeName != "node-1" {
+		t.Errorf("decoded %s/%s on %q, want default/web-1 on node-1", p.Namespace, p.Name, p.Spec.NodeName)
+	}
+}
