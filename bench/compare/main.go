@@ -19,8 +19,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -85,7 +87,7 @@ func run(ctx context.Context, c config) error {
 	if err != nil {
 		return err
 	}
-	res := results{Nodes: c.nodes, Pods: c.pods, Runs: c.runs, CPUs: cpuCount()}
+	res := results{Nodes: c.nodes, Pods: c.pods, Runs: c.runs, CPUs: runtime.NumCPU()}
 	// One unmeasured list warms the API server's caches, so the first measured client is not
 	// charged for them.
 	if _, _, _, err := runMeasured(filepath.Join(c.bin, "bench-floor"), "--kubeconfig", c.kubeconfig); err != nil {
@@ -126,7 +128,7 @@ func startCluster(ctx context.Context, c config) (*testenv.Env, error) {
 		return nil, fmt.Errorf("start the test control plane: %w", err)
 	}
 	fmt.Printf("bench: populating %d nodes and %d pods\n", c.nodes, c.pods)
-	cmd := commandContext(ctx, filepath.Join(c.bin, "populate"), "--kubeconfig", env.AdminKubeconfig,
+	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, "populate"), "--kubeconfig", env.AdminKubeconfig,
 		"--nodes", fmt.Sprint(c.nodes), "--pods", fmt.Sprint(c.pods))
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -132,10 +129,4 @@ func envDuration(name string, def time.Duration) time.Duration {
 		}
 	}
 	return def
-}
-
-func cpuCount() int { return runtime.NumCPU() }
-
-func commandContext(ctx context.Context, name string, args ...string) *exec.Cmd {
-	return exec.CommandContext(ctx, name, args...)
 }
